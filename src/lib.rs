@@ -1,0 +1,17 @@
+//! codesite: a static site generator for bilingual reference sites of protocol reply codes.
+//!
+//! The build is a one-way pipeline, one module per stage:
+//! [`load`] → [`validate`] → [`plan`] → [`render`] → [`write`]. [`build`] runs it.
+
+pub mod build;
+pub mod cmd;
+pub mod compare;
+pub mod diag;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod plan;
+pub mod render;
+pub mod validate;
+pub mod write;
+pub mod yaml;

@@ -1,0 +1,261 @@
+//! Stage 3: decide every file the site will contain, with its URL.
+//!
+//! The plan is plain data: a list of [`Page`]s. Rendering and writing never invent outputs of
+//! their own, so a new kind of output (a JSON API, a sitemap) is a new [`Kind`] here.
+
+use crate::load::StaticFile;
+use crate::model::*;
+
+/// Labels the generator itself uses in sentences it builds (not only templates), so they must
+/// exist in every language.
+pub const REQUIRED_LABELS: &[&str] = &[
+    "not_translated",
+    "list_sep",
+    "list_last_sep",
+    "sentence_sep",
+    "diff_classes",
+    "diff_same_class_same_action",
+    "diff_same_class",
+    "diff_stages",
+    "diff_same_stages",
+    "pair_title",
+    "kind_success",
+    "kind_intermediate",
+    "kind_transient",
+    "kind_permanent",
+];
+
+/// What a planned file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// The home page of a language.
+    Home,
+    /// A family index (`/smtp/`).
+    Family {
+        /// Index into `Site::families`.
+        family: usize,
+    },
+    /// A basic code page (`/smtp/451/`).
+    Code {
+        /// Family index.
+        family: usize,
+        /// Index into `Family::codes`.
+        code: usize,
+    },
+    /// An enhanced registry entry page (`/smtp/x.7.26/`).
+    Enhanced {
+        /// Family index.
+        family: usize,
+        /// Index into `Family::enhanced`.
+        entry: usize,
+    },
+    /// A pair page (`/smtp/235-vs-451/`), `a` the lower code.
+    Pair {
+        /// Family index.
+        family: usize,
+        /// Index of the lower code.
+        a: usize,
+        /// Index of the higher code.
+        b: usize,
+    },
+    /// A redirect page to `target` (a URL path with the base path).
+    Redirect {
+        /// Where it points.
+        target: String,
+    },
+    /// The "page not found" page.
+    NotFound,
+    /// A file copied from `static/`.
+    Static {
+        /// Index into the static file list.
+        index: usize,
+    },
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// What it is.
+    pub kind: Kind,
+    /// Index into `config.languages`; `None` for language-neutral files.
+    pub lang: Option<usize>,
+    /// URL path including the base path, e.g. `/repo/zh/smtp/451/`.
+    pub url: String,
+    /// Path inside the output folder, `/`-separated, e.g. `zh/smtp/451/index.html`.
+    pub out: String,
+}
+
+impl Page {
+    /// A short name for the summary line.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Home => "home",
+            Kind::Family { .. } => "index",
+            Kind::Code { .. } => "code",
+            Kind::Enhanced { .. } => "enhanced",
+            Kind::Pair { .. } => "pair",
+            Kind::Redirect { .. } => "redirect",
+            Kind::NotFound => "404",
+            Kind::Static { .. } => "static",
+        }
+    }
+}
+
+/// Builds URLs from the configured base URL.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// `https://org.github.io` or empty when the base URL has no host.
+    pub origin: String,
+    /// `/repo` or empty for the domain root; never ends in `/`.
+    pub base_path: String,
+    /// Language URL prefixes: empty for the default language, `/zh` for the others.
+    pub lang_prefix: Vec<String>,
+}
+
+impl Urls {
+    /// From the base URL and languages.
+    pub fn new(base_url: &str, langs: &[Language]) -> Self {
+        let (origin, path) = match base_url.find("://") {
+            Some(i) => {
+                let after = &base_url[i + 3..];
+                let slash = after.find('/').map_or(base_url.len(), |j| i + 3 + j);
+                (base_url[..slash].to_string(), base_url[slash..].to_string())
+            }
+            None => (String::new(), base_url.to_string()),
+        };
+        let base_path = path.trim_end_matches('/').to_string();
+        let base_path = if base_path.is_empty() || base_path.starts_with('/') {
+            base_path
+        } else {
+            format!("/{base_path}")
+        };
+        let lang_prefix = langs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i == 0 { String::new() } else { format!("/{}", l.code) })
+            .collect();
+        Urls {
+            origin,
+            base_path,
+            lang_prefix,
+        }
+    }
+
+    /// URL path of a site-relative path (`smtp/451/`) in a language.
+    pub fn page(&self, lang: usize, path: &str) -> String {
+        format!("{}{}/{}", self.base_path, self.lang_prefix[lang], path)
+    }
+
+    /// URL path of a language-neutral file (`style.css`).
+    pub fn asset(&self, path: &str) -> String {
+        format!("{}/{}", self.base_path, path)
+    }
+
+    /// Absolute URL when the base URL has a host, else the path.
+    pub fn absolute(&self, url_path: &str) -> String {
+        format!("{}{}", self.origin, url_path)
+    }
+
+    /// Output file of a URL path: strips the base path, maps `/x/` to `x/index.html`.
+    pub fn out_file(&self, url_path: &str) -> String {
+        let p = url_path.strip_prefix(&self.base_path).unwrap_or(url_path);
+        let p = p.trim_start_matches('/');
+        if p.is_empty() || p.ends_with('/') {
+            format!("{p}index.html")
+        } else {
+            p.to_string()
+        }
+    }
+}
+
+/// Site-relative path of a code page.
+pub fn code_path(fam: &Family, code: u16) -> String {
+    format!("{}/{}/", fam.slug, code)
+}
+
+/// Site-relative path of an enhanced entry page.
+pub fn enhanced_path(fam: &Family, e: &Enhanced) -> String {
+    format!("{}/{}/", fam.slug, e.slug())
+}
+
+/// Site-relative path of a pair page (lower code first).
+pub fn pair_path(fam: &Family, a: u16, b: u16) -> String {
+    format!("{}/{}-vs-{}/", fam.slug, a.min(b), a.max(b))
+}
+
+/// The pairs of a family that get pages, as index pairs into `codes` (lower first).
+pub fn family_pairs(fam: &Family) -> Vec<(usize, usize)> {
+    let n = fam.codes.len();
+    match fam.meta.pairs {
+        PairsPolicy::All => (0..n)
+            .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+            .collect(),
+        PairsPolicy::Curated => fam
+            .pairs
+            .iter()
+            .filter_map(|p| {
+                let a = fam.codes.iter().position(|c| c.data.code == p.a)?;
+                let b = fam.codes.iter().position(|c| c.data.code == p.b)?;
+                Some((a, b))
+            })
+            .collect(),
+    }
+}
+
+/// Plans every output of a valid site.
+pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let mut push = |kind: Kind, lang: Option<usize>, url: String| {
+        let out = urls.out_file(&url);
+        pages.push(Page {
+            kind,
+            lang,
+            url,
+            out,
+        });
+    };
+    for li in 0..site.config.languages.len() {
+        let l = Some(li);
+        push(Kind::Home, l, urls.page(li, ""));
+        push(Kind::NotFound, l, urls.page(li, "404.html"));
+        for (fi, fam) in site.families.iter().enumerate() {
+            push(Kind::Family { family: fi }, l, urls.page(li, &format!("{}/", fam.slug)));
+            for (ci, c) in fam.codes.iter().enumerate() {
+                push(
+                    Kind::Code { family: fi, code: ci },
+                    l,
+                    urls.page(li, &code_path(fam, c.data.code)),
+                );
+            }
+            for (ei, e) in fam.enhanced.iter().enumerate() {
+                let target = urls.page(li, &enhanced_path(fam, e));
+                for concrete in e.concrete() {
+                    push(
+                        Kind::Redirect {
+                            target: target.clone(),
+                        },
+                        l,
+                        urls.page(li, &format!("{}/{concrete}/", fam.slug)),
+                    );
+                }
+                push(Kind::Enhanced { family: fi, entry: ei }, l, target);
+            }
+            for (a, b) in family_pairs(fam) {
+                let (ca, cb) = (fam.codes[a].data.code, fam.codes[b].data.code);
+                let target = urls.page(li, &pair_path(fam, ca, cb));
+                push(
+                    Kind::Redirect {
+                        target: target.clone(),
+                    },
+                    l,
+                    urls.page(li, &format!("{}/{cb}-vs-{ca}/", fam.slug)),
+                );
+                push(Kind::Pair { family: fi, a, b }, l, target);
+            }
+        }
+    }
+    for (i, s) in statics.iter().enumerate() {
+        push(Kind::Static { index: i }, None, urls.asset(&s.rel));
+    }
+    pages
+}
