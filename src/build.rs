@@ -47,7 +47,13 @@ impl Report {
         }
         let parts: Vec<String> = by_lang
             .iter()
-            .map(|(l, v)| if *l == "-" { format!("other: {}", v.join(", ")) } else { format!("{l}: {}", v.join(", ")) })
+            .map(|(l, v)| {
+                if *l == "-" {
+                    format!("other: {}", v.join(", "))
+                } else {
+                    format!("{l}: {}", v.join(", "))
+                }
+            })
             .collect();
         format!(
             "wrote {} files ({}) in {:.2} s",
@@ -68,11 +74,20 @@ pub fn check(
         site.config.base_url = b.clone();
     }
     if let Some(site) = &loaded.site {
-        validate::validate(site, &loaded.templates, validate::Options { strict: opts.strict }, &mut diags);
+        validate::validate(
+            site,
+            &loaded.templates,
+            validate::Options {
+                strict: opts.strict,
+            },
+            &mut diags,
+        );
     }
     let engine = Engine::new(&loaded.templates, &mut diags);
     match (loaded.site.take(), engine) {
-        (Some(site), Some(engine)) if !diags.has_errors() => Ok((site, loaded, engine, diags.sorted())),
+        (Some(site), Some(engine)) if !diags.has_errors() => {
+            Ok((site, loaded, engine, diags.sorted()))
+        }
         _ => Err(diags.sorted()),
     }
 }
@@ -88,7 +103,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let mut dup = Vec::new();
     for p in &pages {
         if !seen.insert(p.out.as_str()) {
-            dup.push(Diagnostic::error("content", format!("two outputs would be written to {}", p.out)));
+            dup.push(Diagnostic::error(
+                "content",
+                format!("two outputs would be written to {}", p.out),
+            ));
         }
     }
     if !dup.is_empty() {
@@ -97,7 +115,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
 
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for p in &pages {
-        let lang = p.lang.map_or("-".to_string(), |l| site.config.languages[l].code.clone());
+        let lang = p
+            .lang
+            .map_or("-".to_string(), |l| site.config.languages[l].code.clone());
         *counts.entry((p.kind_name().to_string(), lang)).or_default() += 1;
     }
     let report = Report {
@@ -110,25 +130,38 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let Some(output) = &opts.output else {
         return Ok(report);
     };
-    let staging = Staging::new(&opts.root, output).map_err(|e| vec![Diagnostic::error(output.display().to_string(), e.to_string())])?;
+    let staging = Staging::new(&opts.root, output).map_err(|e| {
+        vec![Diagnostic::error(
+            output.display().to_string(),
+            e.to_string(),
+        )]
+    })?;
     let renderer = Renderer::new(&site, &urls, &engine, &loaded.statics);
     let errors = Mutex::new(Diagnostics::default());
     // Each page is written as soon as it is rendered, so memory never holds the whole site.
-    pages.par_iter().for_each(|p: &Page| match renderer.render(p) {
-        Ok(bytes) => {
-            if let Err(e) = staging.write(&p.out, &bytes) {
-                errors.lock().unwrap().push(Diagnostic::error(p.out.clone(), e.to_string()));
+    pages
+        .par_iter()
+        .for_each(|p: &Page| match renderer.render(p) {
+            Ok(bytes) => {
+                if let Err(e) = staging.write(&p.out, &bytes) {
+                    errors
+                        .lock()
+                        .unwrap()
+                        .push(Diagnostic::error(p.out.clone(), e.to_string()));
+                }
             }
-        }
-        Err(d) => errors.lock().unwrap().push(d),
-    });
+            Err(d) => errors.lock().unwrap().push(d),
+        });
     let errors = errors.into_inner().unwrap();
     if errors.has_errors() {
         return Err(errors.sorted());
     }
-    staging
-        .commit()
-        .map_err(|e| vec![Diagnostic::error(output.display().to_string(), e.to_string())])?;
+    staging.commit().map_err(|e| {
+        vec![Diagnostic::error(
+            output.display().to_string(),
+            e.to_string(),
+        )]
+    })?;
     Ok(Report {
         elapsed: start.elapsed(),
         ..report
@@ -140,13 +173,23 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         eprintln!("{d}");
     }
-    let n = diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    let n = diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
     if n > 0 {
-        eprintln!("{n} error{} found; nothing was written", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "{n} error{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        );
     }
 }
 
 /// Resolves the output folder against the root when relative.
 pub fn output_path(root: &Path, output: &Path) -> PathBuf {
-    if output.is_absolute() { output.to_path_buf() } else { root.join(output) }
+    if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        root.join(output)
+    }
 }

@@ -107,7 +107,13 @@ pub fn stages_text(fam: &Family, code: &CodeData, lang: &Lang) -> String {
 /// languages stay grammatical without the code knowing either grammar.
 pub fn key_difference(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> String {
     let class_name = |c: &CodeData| fam.class(c.class).map(|d| lang.text(&d.name)).unwrap_or("");
-    let action = |c: &CodeData| fam.meta.actions.get(&c.action).map(|t| lang.text(t)).unwrap_or("");
+    let action = |c: &CodeData| {
+        fam.meta
+            .actions
+            .get(&c.action)
+            .map(|t| lang.text(t))
+            .unwrap_or("")
+    };
     let (ca, cb) = (a.code.to_string(), b.code.to_string());
     let (da, db) = (a.class.to_string(), b.class.to_string());
     let mut out = Vec::new();
@@ -151,7 +157,10 @@ pub fn key_difference(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> 
     }
     let (sa, sb) = (stages_text(fam, a, lang), stages_text(fam, b, lang));
     if a.stages == b.stages {
-        out.push(fill(lang.label("diff_same_stages"), &[("a", &ca), ("b", &cb), ("stages_a", &sa), ("stages", &sa)]));
+        out.push(fill(
+            lang.label("diff_same_stages"),
+            &[("a", &ca), ("b", &cb), ("stages_a", &sa), ("stages", &sa)],
+        ));
     } else {
         out.push(fill(
             lang.label("diff_stages"),

@@ -147,8 +147,13 @@ fn hint_for(msg: &str) -> Option<String> {
         Some("the value has the wrong type; see the content format in the README".into())
     } else if msg.contains("recursion limit") {
         Some("content files are flat; this one is nested far too deep".into())
-    } else {
+    } else if msg.contains("invalid value")
+        || msg.contains("unknown variant")
+        || msg.contains("duplicate")
+    {
         None
+    } else {
+        Some("this is a YAML syntax error: check indentation, quotes and brackets on this line and the lines just above it".into())
     }
 }
 
@@ -158,11 +163,18 @@ fn yaml_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
     if !dir.is_dir() {
         return out;
     }
-    for entry in WalkDir::new(dir).min_depth(1).max_depth(1).sort_by_file_name() {
+    for entry in WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(rel(root, dir), format!("cannot list folder: {e}")));
+                diags.push(Diagnostic::error(
+                    rel(root, dir),
+                    format!("cannot list folder: {e}"),
+                ));
                 continue;
             }
         };
@@ -186,7 +198,9 @@ fn yaml_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// True for names safe to use as one URL/path segment: lowercase ASCII letters, digits,
@@ -204,14 +218,22 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
     let slug = dir.file_name()?.to_string_lossy().into_owned();
     let (source, meta) = parse_file::<FamilyMeta>(root, &dir.join("family.yaml"), diags)?;
     let mut codes = Vec::new();
+    let mut broken = std::collections::BTreeSet::new();
     for p in yaml_files(root, &dir.join("codes"), diags) {
-        if let Some((source, data)) = parse_file::<CodeData>(root, &p, diags) {
-            codes.push(Code { source, data });
+        match parse_file::<CodeData>(root, &p, diags) {
+            Some((source, data)) => codes.push(Code { source, data }),
+            None => {
+                broken.insert(stem(&p));
+            }
         }
     }
     let mut enhanced = Vec::new();
     for p in yaml_files(root, &dir.join("enhanced"), diags) {
-        if let Some((source, data)) = parse_file::<EnhancedData>(root, &p, diags) {
+        let parsed = parse_file::<EnhancedData>(root, &p, diags);
+        if parsed.is_none() {
+            broken.insert(stem(&p));
+        }
+        if let Some((source, data)) = parsed {
             match parse_enhanced(&data.code) {
                 Some((None, subject, detail)) => enhanced.push(Enhanced {
                     source,
@@ -219,14 +241,17 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
                     subject,
                     detail,
                 }),
-                _ => diags.push(
-                    Diagnostic::error(
-                        source.file.clone(),
-                        format!("`{}` is not an enhanced code entry", data.code),
+                _ => {
+                    broken.insert(stem(&p));
+                    diags.push(
+                        Diagnostic::error(
+                            source.file.clone(),
+                            format!("`{}` is not an enhanced code entry", data.code),
+                        )
+                        .at(source.locate_key("code"))
+                        .hint("write it as in the IANA registry, with X for the class: X.7.26"),
                     )
-                    .at(source.locate_key("code"))
-                    .hint("write it as in the IANA registry, with X for the class: X.7.26"),
-                ),
+                }
             }
         }
     }
@@ -238,8 +263,11 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
             .and_then(|(a, b)| Some((a.parse::<u16>().ok()?, b.parse::<u16>().ok()?)));
         let Some((a, b)) = parsed else {
             diags.push(
-                Diagnostic::error(rel(root, &p), "pair file name must be <code>-vs-<code>.yaml")
-                    .hint("for example 450-vs-550.yaml"),
+                Diagnostic::error(
+                    rel(root, &p),
+                    "pair file name must be <code>-vs-<code>.yaml",
+                )
+                .hint("for example 450-vs-550.yaml"),
             );
             continue;
         };
@@ -257,6 +285,7 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
         codes,
         enhanced,
         pairs,
+        broken,
     })
 }
 
@@ -266,16 +295,21 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
 
     let mut i18n = BTreeMap::new();
     if let Some((_, cfg)) = &config {
-        for lang in &cfg.languages {
+        // Unsafe language codes are reported by `validate`; never build a path from one.
+        for lang in cfg.languages.iter().filter(|l| safe_segment(&l.code)) {
             let path = root.join("i18n").join(format!("{}.yaml", lang.code));
             if !path.is_file() {
                 diags.push(
-                    Diagnostic::error(rel(root, &path), "missing label file for a configured language")
-                        .hint("copy i18n/en.yaml and translate every value"),
+                    Diagnostic::error(
+                        rel(root, &path),
+                        "missing label file for a configured language",
+                    )
+                    .hint("copy i18n/en.yaml and translate every value"),
                 );
                 continue;
             }
-            if let Some((source, map)) = parse_file::<BTreeMap<String, String>>(root, &path, diags) {
+            if let Some((source, map)) = parse_file::<BTreeMap<String, String>>(root, &path, diags)
+            {
                 i18n.insert(lang.code.clone(), Labels { source, map });
             }
         }
@@ -284,7 +318,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
     let content = root.join("content");
     let mut families = Vec::new();
     if content.is_dir() {
-        for entry in WalkDir::new(&content).min_depth(1).max_depth(1).sort_by_file_name() {
+        for entry in WalkDir::new(&content)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
             let Ok(entry) = entry else { continue };
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') {
@@ -336,7 +374,10 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<TemplateFile> {
     let dir = root.join("templates");
     let mut out = Vec::new();
     if !dir.is_dir() {
-        diags.push(Diagnostic::error("templates", "templates folder is missing"));
+        diags.push(Diagnostic::error(
+            "templates",
+            "templates folder is missing",
+        ));
         return out;
     }
     for entry in WalkDir::new(&dir).sort_by_file_name() {

@@ -120,7 +120,9 @@ mod tests {
 
     #[test]
     fn script_and_handlers_are_removed() {
-        let h = render("Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))");
+        let h = render(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))",
+        );
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("onerror"), "{h}");
         assert!(!h.contains("javascript:"), "{h}");

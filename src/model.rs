@@ -38,7 +38,11 @@ impl Source {
     pub fn locate_value(&self, key: &str, value: &str) -> Option<(usize, usize)> {
         let (kl, kc) = self.locate_key(key)?;
         for (i, line) in self.text.lines().enumerate().skip(kl - 1) {
-            let start = if i + 1 == kl { kc - 1 + key.len() + 1 } else { 0 };
+            let start = if i + 1 == kl {
+                kc - 1 + key.len() + 1
+            } else {
+                0
+            };
             if let Some(rest) = line.get(start..) {
                 if let Some(off) = find_token(rest, value) {
                     return Some((i + 1, start + off + 1));
@@ -392,6 +396,9 @@ pub struct Family {
     pub enhanced: Vec<Enhanced>,
     /// Curated pair notes, sorted.
     pub pairs: Vec<Pair>,
+    /// File stems under `codes/` and `enhanced/` that exist but failed to load. References to
+    /// them are not reported again: the parse error already says what is wrong.
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 impl Family {

@@ -132,7 +132,13 @@ impl Urls {
         let lang_prefix = langs
             .iter()
             .enumerate()
-            .map(|(i, l)| if i == 0 { String::new() } else { format!("/{}", l.code) })
+            .map(|(i, l)| {
+                if i == 0 {
+                    String::new()
+                } else {
+                    format!("/{}", l.code)
+                }
+            })
             .collect();
         Urls {
             origin,
@@ -219,10 +225,17 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
         push(Kind::Home, l, urls.page(li, ""));
         push(Kind::NotFound, l, urls.page(li, "404.html"));
         for (fi, fam) in site.families.iter().enumerate() {
-            push(Kind::Family { family: fi }, l, urls.page(li, &format!("{}/", fam.slug)));
+            push(
+                Kind::Family { family: fi },
+                l,
+                urls.page(li, &format!("{}/", fam.slug)),
+            );
             for (ci, c) in fam.codes.iter().enumerate() {
                 push(
-                    Kind::Code { family: fi, code: ci },
+                    Kind::Code {
+                        family: fi,
+                        code: ci,
+                    },
                     l,
                     urls.page(li, &code_path(fam, c.data.code)),
                 );
@@ -238,7 +251,14 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
                         urls.page(li, &format!("{}/{concrete}/", fam.slug)),
                     );
                 }
-                push(Kind::Enhanced { family: fi, entry: ei }, l, target);
+                push(
+                    Kind::Enhanced {
+                        family: fi,
+                        entry: ei,
+                    },
+                    l,
+                    target,
+                );
             }
             for (a, b) in family_pairs(fam) {
                 let (ca, cb) = (fam.codes[a].data.code, fam.codes[b].data.code);

@@ -32,7 +32,11 @@ fn tera_diag(e: &tera::Error, fallback_file: &str) -> Diagnostic {
                 msg.push('\n');
                 msg.push_str(&excerpt.join("\n"));
             }
-            let file = if r.filename().is_empty() { fallback_file } else { r.filename() };
+            let file = if r.filename().is_empty() {
+                fallback_file
+            } else {
+                r.filename()
+            };
             Diagnostic::error(file, msg).at(Some((r.span().start_line, r.span().start_col + 1)))
         }
         _ => {
@@ -71,13 +75,26 @@ impl Engine {
         if !ok {
             return None;
         }
-        if let Err(e) = tera.add_raw_templates(templates.iter().map(|t| (t.file.as_str(), t.text.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|t| (t.file.as_str(), t.text.as_str())))
+        {
             diags.push(tera_diag(&e, "templates"));
             return None;
         }
-        for needed in ["home.html", "family.html", "code.html", "enhanced.html", "pair.html", "redirect.html", "404.html"] {
+        for needed in [
+            "home.html",
+            "family.html",
+            "code.html",
+            "enhanced.html",
+            "pair.html",
+            "redirect.html",
+            "404.html",
+        ] {
             if !tera.contains_template(needed) {
-                diags.push(Diagnostic::error(format!("templates/{needed}"), "template is missing"));
+                diags.push(Diagnostic::error(
+                    format!("templates/{needed}"),
+                    "template is missing",
+                ));
                 ok = false;
             }
         }
@@ -232,18 +249,28 @@ fn class_view(fam: &Family, digit: u8, lang: &Lang) -> ClassView {
     let kind = def.map(|d| d.kind.id()).unwrap_or("unknown");
     ClassView {
         digit,
-        name: def.map(|d| lang.text(&d.name).to_string()).unwrap_or_default(),
+        name: def
+            .map(|d| lang.text(&d.name).to_string())
+            .unwrap_or_default(),
         kind,
         kind_label: lang.label(&format!("kind_{kind}")).to_string(),
-        summary: def.map(|d| lang.text(&d.summary).to_string()).unwrap_or_default(),
+        summary: def
+            .map(|d| lang.text(&d.summary).to_string())
+            .unwrap_or_default(),
     }
 }
 
 fn rfc_views(rfcs: &[RfcRef], lang: &Lang) -> Vec<RfcView> {
     rfcs.iter()
         .map(|r| RfcView {
-            label: compare::fill(lang.label("rfc_section"), &[("rfc", &r.rfc.to_string()), ("section", &r.section)]),
-            url: format!("https://www.rfc-editor.org/rfc/rfc{}.html#section-{}", r.rfc, r.section),
+            label: compare::fill(
+                lang.label("rfc_section"),
+                &[("rfc", &r.rfc.to_string()), ("section", &r.section)],
+            ),
+            url: format!(
+                "https://www.rfc-editor.org/rfc/rfc{}.html#section-{}",
+                r.rfc, r.section
+            ),
         })
         .collect()
 }
@@ -258,7 +285,12 @@ fn esc(s: &str) -> String {
 
 impl<'a> Renderer<'a> {
     /// Prepares the shared per-language values (in parallel over languages and codes).
-    pub fn new(site: &'a Site, urls: &'a Urls, engine: &'a Engine, statics: &'a [StaticFile]) -> Self {
+    pub fn new(
+        site: &'a Site,
+        urls: &'a Urls,
+        engine: &'a Engine,
+        statics: &'a [StaticFile],
+    ) -> Self {
         let views = (0..site.config.languages.len())
             .into_par_iter()
             .map(|li| Self::lang_views(site, urls, li))
@@ -302,12 +334,19 @@ impl<'a> Renderer<'a> {
     fn plain_html(loc: &Localized, lang: &Lang) -> String {
         match loc.get(lang.code) {
             Some(t) => esc(t),
-            None => format!("<span lang=\"{}\">{}</span>", esc(lang.default), esc(lang.text(loc))),
+            None => format!(
+                "<span lang=\"{}\">{}</span>",
+                esc(lang.default),
+                esc(lang.text(loc))
+            ),
         }
     }
 
     fn brief(urls: &Urls, li: usize, fam: &Family, c: &Code, lang: &Lang) -> Brief {
-        let kind = fam.class(c.data.class).map(|d| d.kind.id()).unwrap_or("unknown");
+        let kind = fam
+            .class(c.data.class)
+            .map(|d| d.kind.id())
+            .unwrap_or("unknown");
         Brief {
             code: c.data.code.to_string(),
             num: c.data.code,
@@ -352,7 +391,11 @@ impl<'a> Renderer<'a> {
             let cv: Vec<Value> = fam
                 .codes
                 .par_iter()
-                .map(|c| Value::from_serializable(&Self::code_view(site, urls, li, fam, c, &pairs, &lang)))
+                .map(|c| {
+                    Value::from_serializable(&Self::code_view(
+                        site, urls, li, fam, c, &pairs, &lang,
+                    ))
+                })
                 .collect();
             codes.push(cv);
             let ev: Vec<Value> = fam
@@ -361,7 +404,13 @@ impl<'a> Renderer<'a> {
                 .map(|e| Value::from_serializable(&Self::enhanced_view(urls, li, fam, e, &lang)))
                 .collect();
             enhanced.push(ev);
-            family_each.push(Value::from_serializable(&Self::family_view(urls, li, fam, &lang, pairs.len())));
+            family_each.push(Value::from_serializable(&Self::family_view(
+                urls,
+                li,
+                fam,
+                &lang,
+                pairs.len(),
+            )));
         }
         let families = Value::from_serializable(&family_each);
         LangViews {
@@ -373,7 +422,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn family_view(urls: &Urls, li: usize, fam: &Family, lang: &Lang, pair_count: usize) -> FamilyView {
+    fn family_view(
+        urls: &Urls,
+        li: usize,
+        fam: &Family,
+        lang: &Lang,
+        pair_count: usize,
+    ) -> FamilyView {
         let classes = fam
             .meta
             .classes
@@ -415,7 +470,11 @@ impl<'a> Renderer<'a> {
             code_count: fam.codes.len(),
             enhanced_count: fam.enhanced.len(),
             pair_count,
-            codes: fam.codes.iter().map(|c| Self::brief(urls, li, fam, c, lang)).collect(),
+            codes: fam
+                .codes
+                .iter()
+                .map(|c| Self::brief(urls, li, fam, c, lang))
+                .collect(),
         }
     }
 
@@ -450,7 +509,9 @@ impl<'a> Renderer<'a> {
         // Pair links worth showing: curated notes first, then related codes that have a page.
         let has_pair = |x: u16, y: u16| {
             let (lo, hi) = (x.min(y), x.max(y));
-            pairs.iter().any(|&(a, b)| fam.codes[a].data.code == lo && fam.codes[b].data.code == hi)
+            pairs
+                .iter()
+                .any(|&(a, b)| fam.codes[a].data.code == lo && fam.codes[b].data.code == hi)
         };
         let mut pl: Vec<PairLink> = Vec::new();
         for p in &fam.pairs {
@@ -494,11 +555,22 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|s| StageView {
                     id: s.clone(),
-                    name: fam.meta.stages.get(s).map(|t| lang.text(t).to_string()).unwrap_or_default(),
+                    name: fam
+                        .meta
+                        .stages
+                        .get(s)
+                        .map(|t| lang.text(t).to_string())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             stages_text: compare::stages_text(fam, d, lang),
-            action: compare::ucfirst(fam.meta.actions.get(&d.action).map(|t| lang.text(t)).unwrap_or("")),
+            action: compare::ucfirst(
+                fam.meta
+                    .actions
+                    .get(&d.action)
+                    .map(|t| lang.text(t))
+                    .unwrap_or(""),
+            ),
             rfcs: rfc_views(&d.rfcs, lang),
             related,
             enhanced,
@@ -510,7 +582,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn enhanced_view(urls: &Urls, li: usize, fam: &Family, e: &Enhanced, lang: &Lang) -> EnhancedView {
+    fn enhanced_view(
+        urls: &Urls,
+        li: usize,
+        fam: &Family,
+        e: &Enhanced,
+        lang: &Lang,
+    ) -> EnhancedView {
         let d = &e.data;
         EnhancedView {
             code: e.concrete().join(" / "),
@@ -528,7 +606,11 @@ impl<'a> Renderer<'a> {
                 .find(|s| s.digit == e.subject)
                 .map(|s| lang.text(&s.name).to_string())
                 .unwrap_or_default(),
-            classes: d.classes.iter().map(|c| class_view(fam, *c, lang)).collect(),
+            classes: d
+                .classes
+                .iter()
+                .map(|c| class_view(fam, *c, lang))
+                .collect(),
             basic: d
                 .basic
                 .iter()
@@ -601,8 +683,9 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         if let Kind::Static { index } = page.kind {
             let s = &self.statics[index];
-            return std::fs::read(&s.path)
-                .map_err(|e| Diagnostic::error(format!("static/{}", s.rel), format!("cannot read: {e}")));
+            return std::fs::read(&s.path).map_err(|e| {
+                Diagnostic::error(format!("static/{}", s.rel), format!("cannot read: {e}"))
+            });
         }
         let li = page.lang.unwrap_or(0);
         let site = self.site;
@@ -611,22 +694,42 @@ impl<'a> Renderer<'a> {
         let (template, ctx) = match &page.kind {
             Kind::Home => (
                 "home.html",
-                self.base_context(page, li, lang.text(&site.config.title), lang.text(&site.config.description)),
+                self.base_context(
+                    page,
+                    li,
+                    lang.text(&site.config.title),
+                    lang.text(&site.config.description),
+                ),
             ),
             Kind::NotFound => (
                 "404.html",
-                self.base_context(page, li, lang.label("not_found_title"), lang.label("not_found_text")),
+                self.base_context(
+                    page,
+                    li,
+                    lang.label("not_found_title"),
+                    lang.label("not_found_text"),
+                ),
             ),
             Kind::Family { family } => {
                 let fam = &site.families[*family];
-                let mut ctx = self.base_context(page, li, lang.text(&fam.meta.title), lang.text(&fam.meta.summary));
+                let mut ctx = self.base_context(
+                    page,
+                    li,
+                    lang.text(&fam.meta.title),
+                    lang.text(&fam.meta.summary),
+                );
                 ctx.insert_value("family", v.family_each[*family].clone());
                 ("family.html", ctx)
             }
             Kind::Code { family, code } => {
                 let fam = &site.families[*family];
                 let c = &fam.codes[*code].data;
-                let title = format!("{} {} {}", lang.text(&fam.meta.name), c.code, lang.text(&c.title));
+                let title = format!(
+                    "{} {} {}",
+                    lang.text(&fam.meta.name),
+                    c.code,
+                    lang.text(&c.title)
+                );
                 let mut ctx = self.base_context(page, li, &title, lang.text(&c.summary));
                 ctx.insert_value("family", v.family_each[*family].clone());
                 ctx.insert_value("code", v.codes[*family][*code].clone());
@@ -674,7 +777,12 @@ impl<'a> Renderer<'a> {
                 );
                 let description = compare::fill(
                     lang.label("pair_description"),
-                    &[("a", &sa), ("b", &sb), ("title_a", lang.text(&ca.title)), ("title_b", lang.text(&cb.title))],
+                    &[
+                        ("a", &sa),
+                        ("b", &sb),
+                        ("title_a", lang.text(&ca.title)),
+                        ("title_b", lang.text(&cb.title)),
+                    ],
                 );
                 let mut ctx = self.base_context(page, li, &title, &description);
                 ctx.insert_value("family", v.family_each[*family].clone());
@@ -690,7 +798,12 @@ impl<'a> Renderer<'a> {
                 ("pair.html", ctx)
             }
             Kind::Redirect { target } => {
-                let mut ctx = self.base_context(page, li, lang.label("redirect_title"), lang.label("redirect_title"));
+                let mut ctx = self.base_context(
+                    page,
+                    li,
+                    lang.label("redirect_title"),
+                    lang.label("redirect_title"),
+                );
                 ctx.insert("target", target);
                 ctx.insert("target_permalink", &self.urls.absolute(target));
                 ("redirect.html", ctx)

@@ -16,7 +16,9 @@ pub struct Options {
 }
 
 /// Names that may not be used as a family folder, because the site uses them at the top level.
-const RESERVED: &[&str] = &["api", "static", "search", "explain", "assets", "404", "sitemap"];
+const RESERVED: &[&str] = &[
+    "api", "static", "search", "explain", "assets", "404", "sitemap",
+];
 
 /// Checks a localized map: every configured language present and non-empty, no unknown language.
 struct LocCheck<'a> {
@@ -30,9 +32,14 @@ impl LocCheck<'_> {
         for (k, v) in loc {
             if !self.langs.contains(&k.as_str()) {
                 diags.push(
-                    Diagnostic::error(&src.file, format!("`{field}` has text in unknown language `{k}`"))
-                        .at(src.locate_value(field.rsplit('.').next().unwrap_or(field), k).or(at))
-                        .hint(format!("configured languages: {}", self.langs.join(", "))),
+                    Diagnostic::error(
+                        &src.file,
+                        format!("`{field}` has text in unknown language `{k}`"),
+                    )
+                    .at(src
+                        .locate_value(field.rsplit('.').next().unwrap_or(field), k)
+                        .or(at))
+                    .hint(format!("configured languages: {}", self.langs.join(", "))),
                 );
             } else if v.trim().is_empty() {
                 diags.push(
@@ -42,12 +49,10 @@ impl LocCheck<'_> {
         }
         for l in &self.langs {
             if !loc.contains_key(*l) {
-                let d = Diagnostic::error(
-                    &src.file,
-                    format!("`{field}` is not translated into `{l}`"),
-                )
-                .at(at)
-                .hint(format!("add a `{l}:` entry under `{field}`"));
+                let d =
+                    Diagnostic::error(&src.file, format!("`{field}` is not translated into `{l}`"))
+                        .at(at)
+                        .hint(format!("add a `{l}:` entry under `{field}`"));
                 diags.push(if self.strict { d } else { d.warning() });
             }
         }
@@ -66,9 +71,12 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
     let cfg = &site.config;
     let cs = &site.config_source;
     if cfg.languages.is_empty() {
-        diags.push(Diagnostic::error(&cs.file, "no languages configured").at(cs.locate_key("languages")));
+        diags.push(
+            Diagnostic::error(&cs.file, "no languages configured").at(cs.locate_key("languages")),
+        );
         return;
     }
+    let errors_before = diags.error_count();
     let mut seen = BTreeSet::new();
     for l in &cfg.languages {
         let ok = l.code.len() >= 2
@@ -76,9 +84,12 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
             && l.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
         if !ok {
             diags.push(
-                Diagnostic::error(&cs.file, format!("language code `{}` is not safe in a URL", l.code))
-                    .at(cs.locate_value("code", &l.code))
-                    .hint("use a short lowercase code such as `en` or `zh`"),
+                Diagnostic::error(
+                    &cs.file,
+                    format!("language code `{}` is not safe in a URL", l.code),
+                )
+                .at(cs.locate_value("code", &l.code))
+                .hint("use a short lowercase code such as `en` or `zh`"),
             );
         }
         if !seen.insert(l.code.as_str()) {
@@ -88,13 +99,24 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
             );
         }
     }
+    if diags.error_count() > errors_before {
+        // Every other check is phrased in terms of the languages; with a broken language
+        // list they would only repeat this error many times over.
+        return;
+    }
     if !(cfg.base_url.starts_with('/')
         || cfg.base_url.starts_with("https://")
         || cfg.base_url.starts_with("http://"))
     {
         diags.push(
-            Diagnostic::error(&cs.file, format!("base_url `{}` must start with / or http(s)://", cfg.base_url))
-                .at(cs.locate_key("base_url")),
+            Diagnostic::error(
+                &cs.file,
+                format!(
+                    "base_url `{}` must start with / or http(s)://",
+                    cfg.base_url
+                ),
+            )
+            .at(cs.locate_key("base_url")),
         );
     }
     let lc = LocCheck {
@@ -114,10 +136,16 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
 /// Every language must have exactly the labels of the default language, and every `t.<key>`
 /// used in a template must exist.
 fn check_labels(site: &Site, templates: &[TemplateFile], diags: &mut Diagnostics) {
-    let Some(default) = site.config.languages.first() else { return };
-    let Some(base) = site.i18n.get(&default.code) else { return };
+    let Some(default) = site.config.languages.first() else {
+        return;
+    };
+    let Some(base) = site.i18n.get(&default.code) else {
+        return;
+    };
     for lang in site.config.languages.iter().skip(1) {
-        let Some(labels) = site.i18n.get(&lang.code) else { continue };
+        let Some(labels) = site.i18n.get(&lang.code) else {
+            continue;
+        };
         for key in base.map.keys() {
             if !labels.map.contains_key(key) {
                 diags.push(
@@ -129,9 +157,12 @@ fn check_labels(site: &Site, templates: &[TemplateFile], diags: &mut Diagnostics
         for key in labels.map.keys() {
             if !base.map.contains_key(key) {
                 diags.push(
-                    Diagnostic::error(&labels.source.file, format!("label `{key}` is not in {}", base.source.file))
-                        .at(labels.source.locate_key(key))
-                        .hint("remove it, or add it to the default language first"),
+                    Diagnostic::error(
+                        &labels.source.file,
+                        format!("label `{key}` is not in {}", base.source.file),
+                    )
+                    .at(labels.source.locate_key(key))
+                    .hint("remove it, or add it to the default language first"),
                 );
             }
         }
@@ -156,15 +187,22 @@ fn check_labels(site: &Site, templates: &[TemplateFile], diags: &mut Diagnostics
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                     .collect();
-                let word_start = !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                let word_start =
+                    !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
                 if word_start && !key.is_empty() {
                     for lang in &site.config.languages {
                         if let Some(labels) = site.i18n.get(&lang.code) {
                             if !labels.map.contains_key(&key) && lang.code == default.code {
                                 diags.push(
-                                    Diagnostic::error(&t.file, format!("label `{key}` is not defined in {}", labels.source.file))
-                                        .at(Some((lineno + 1, offset + i + 1)))
-                                        .hint("add it to every file in i18n/"),
+                                    Diagnostic::error(
+                                        &t.file,
+                                        format!(
+                                            "label `{key}` is not defined in {}",
+                                            labels.source.file
+                                        ),
+                                    )
+                                    .at(Some((lineno + 1, offset + i + 1)))
+                                    .hint("add it to every file in i18n/"),
                                 );
                             }
                         }
@@ -179,10 +217,18 @@ fn check_labels(site: &Site, templates: &[TemplateFile], diags: &mut Diagnostics
 
 fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     let fs = &fam.source;
-    if !safe_segment(&fam.slug) || RESERVED.contains(&fam.slug.as_str()) || lc.langs.contains(&fam.slug.as_str()) {
+    if !safe_segment(&fam.slug)
+        || RESERVED.contains(&fam.slug.as_str())
+        || lc.langs.contains(&fam.slug.as_str())
+    {
         diags.push(
-            Diagnostic::error(&fs.file, format!("family folder name `{}` cannot be used in a URL", fam.slug))
-                .hint("use lowercase letters, digits and '-', and not a language code or a reserved name"),
+            Diagnostic::error(
+                &fs.file,
+                format!("family folder name `{}` cannot be used in a URL", fam.slug),
+            )
+            .hint(
+                "use lowercase letters, digits and '-', and not a language code or a reserved name",
+            ),
         );
     }
     let m = &fam.meta;
@@ -194,8 +240,11 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     for c in &m.classes {
         if !digits.insert(c.digit) || !(1..=9).contains(&c.digit) {
             diags.push(
-                Diagnostic::error(&fs.file, format!("class digit {} is repeated or not 1-9", c.digit))
-                    .at(fs.locate_value("digit", &c.digit.to_string())),
+                Diagnostic::error(
+                    &fs.file,
+                    format!("class digit {} is repeated or not 1-9", c.digit),
+                )
+                .at(fs.locate_value("digit", &c.digit.to_string())),
             );
         }
         lc.check(fs, "name", &c.name, diags);
@@ -203,7 +252,13 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     }
     for (id, t) in m.stages.iter().chain(m.actions.iter()) {
         if !safe_segment(id) {
-            diags.push(Diagnostic::error(&fs.file, format!("id `{id}` must be lowercase letters, digits and '-'")).at(fs.locate_key(id)));
+            diags.push(
+                Diagnostic::error(
+                    &fs.file,
+                    format!("id `{id}` must be lowercase letters, digits and '-'"),
+                )
+                .at(fs.locate_key(id)),
+            );
         }
         lc.check(fs, id, t, diags);
     }
@@ -216,7 +271,12 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     for c in &fam.codes {
         let d = &c.data;
         let src = &c.source;
-        let stem = src.file.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml");
+        let stem = src
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".yaml");
         if let Some(prev) = by_code.insert(d.code, c) {
             diags.push(
                 Diagnostic::error(&src.file, format!("code {} is defined twice", d.code))
@@ -225,26 +285,44 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
             );
         }
         if !(100..=599).contains(&d.code) {
-            diags.push(Diagnostic::error(&src.file, format!("code {} is not a three-digit reply code", d.code)).at(src.locate_key("code")));
+            diags.push(
+                Diagnostic::error(
+                    &src.file,
+                    format!("code {} is not a three-digit reply code", d.code),
+                )
+                .at(src.locate_key("code")),
+            );
         }
         if stem != d.code.to_string() {
             diags.push(
-                Diagnostic::error(&src.file, format!("file name does not match code {}", d.code))
-                    .at(src.locate_key("code"))
-                    .hint(format!("name the file {}.yaml", d.code)),
+                Diagnostic::error(
+                    &src.file,
+                    format!("file name does not match code {}", d.code),
+                )
+                .at(src.locate_key("code"))
+                .hint(format!("name the file {}.yaml", d.code)),
             );
         }
         let first = (d.code / 100) as u8;
         if d.class != first {
             diags.push(
-                Diagnostic::error(&src.file, format!("class {} disagrees with the first digit of code {}", d.class, d.code))
-                    .at(src.locate_key("class"))
-                    .hint(format!("set `class: {first}`")),
+                Diagnostic::error(
+                    &src.file,
+                    format!(
+                        "class {} disagrees with the first digit of code {}",
+                        d.class, d.code
+                    ),
+                )
+                .at(src.locate_key("class"))
+                .hint(format!("set `class: {first}`")),
             );
         } else if fam.class(d.class).is_none() {
             diags.push(
-                Diagnostic::error(&src.file, format!("class {} is not defined in {}", d.class, fs.file))
-                    .at(src.locate_key("class")),
+                Diagnostic::error(
+                    &src.file,
+                    format!("class {} is not defined in {}", d.class, fs.file),
+                )
+                .at(src.locate_key("class")),
             );
         }
         for s in &d.stages {
@@ -252,18 +330,28 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
                 diags.push(
                     Diagnostic::error(&src.file, format!("unknown stage `{s}`"))
                         .at(src.locate_value("stages", s))
-                        .hint(format!("stages are defined in {}: {}", fs.file, m.stages.keys().cloned().collect::<Vec<_>>().join(", "))),
+                        .hint(format!(
+                            "stages are defined in {}: {}",
+                            fs.file,
+                            m.stages.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )),
                 );
             }
         }
         if d.stages.is_empty() {
-            diags.push(Diagnostic::error(&src.file, "`stages` is empty").at(src.locate_key("stages")));
+            diags.push(
+                Diagnostic::error(&src.file, "`stages` is empty").at(src.locate_key("stages")),
+            );
         }
         if !m.actions.contains_key(&d.action) {
             diags.push(
                 Diagnostic::error(&src.file, format!("unknown action `{}`", d.action))
                     .at(src.locate_key("action"))
-                    .hint(format!("actions are defined in {}: {}", fs.file, m.actions.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    .hint(format!(
+                        "actions are defined in {}: {}",
+                        fs.file,
+                        m.actions.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
             );
         }
         if d.standard && d.rfcs.is_empty() {
@@ -279,8 +367,11 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
                     .hint("say which standard code it is closest to"),
             ),
             (Some(_), true) => diags.push(
-                Diagnostic::error(&src.file, "`closest` is only for codes with `standard: false`")
-                    .at(src.locate_key("closest")),
+                Diagnostic::error(
+                    &src.file,
+                    "`closest` is only for codes with `standard: false`",
+                )
+                .at(src.locate_key("closest")),
             ),
             (Some(t), false) => lc.check(src, "closest", t, diags),
             (None, true) => {}
@@ -288,7 +379,10 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
         check_rfcs(src, &d.rfcs, diags);
         for r in &d.related {
             if *r == d.code {
-                diags.push(Diagnostic::error(&src.file, "a code cannot be related to itself").at(src.locate_value("related", &r.to_string())));
+                diags.push(
+                    Diagnostic::error(&src.file, "a code cannot be related to itself")
+                        .at(src.locate_value("related", &r.to_string())),
+                );
             }
         }
         for e in &d.enhanced {
@@ -296,19 +390,35 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
                 Some((Some(cl), s, det)) => {
                     if cl != d.class {
                         diags.push(
-                            Diagnostic::error(&src.file, format!("enhanced code {e} has class {cl}, but {} is a {}xx code", d.code, d.class))
-                                .at(src.locate_value("enhanced", e)),
+                            Diagnostic::error(
+                                &src.file,
+                                format!(
+                                    "enhanced code {e} has class {cl}, but {} is a {}xx code",
+                                    d.code, d.class
+                                ),
+                            )
+                            .at(src.locate_value("enhanced", e)),
                         );
                     }
                     match fam.enhanced_entry(s, det) {
+                        None if fam.broken.contains(&format!("x.{s}.{det}")) => {}
                         None => diags.push(
                             Diagnostic::error(&src.file, format!("unknown enhanced code {e}"))
                                 .at(src.locate_value("enhanced", e))
-                                .hint(format!("add {}/enhanced/x.{s}.{det}.yaml or fix the code", fam_dir(fam))),
+                                .hint(format!(
+                                    "add {}/enhanced/x.{s}.{det}.yaml or fix the code",
+                                    fam_dir(fam)
+                                )),
                         ),
                         Some(en) if !en.data.classes.contains(&cl) => diags.push(
-                            Diagnostic::error(&src.file, format!("enhanced code {e}: {} does not list class {cl}", en.source.file))
-                                .at(src.locate_value("enhanced", e)),
+                            Diagnostic::error(
+                                &src.file,
+                                format!(
+                                    "enhanced code {e}: {} does not list class {cl}",
+                                    en.source.file
+                                ),
+                            )
+                            .at(src.locate_value("enhanced", e)),
                         ),
                         Some(_) => {}
                     }
@@ -327,15 +437,18 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
         lc.fix(src, &d.fix, diags);
         if d.fix.parts().is_empty() {
             diags.push(
-                Diagnostic::error(&src.file, "`fix` needs at least one of sender, sending_admin, receiving_admin")
-                    .at(src.locate_key("fix")),
+                Diagnostic::error(
+                    &src.file,
+                    "`fix` needs at least one of sender, sending_admin, receiving_admin",
+                )
+                .at(src.locate_key("fix")),
             );
         }
     }
     // References to other codes are checked once all codes are known.
     for c in &fam.codes {
         for r in &c.data.related {
-            if !by_code.contains_key(r) {
+            if !by_code.contains_key(r) && !fam.broken.contains(&r.to_string()) {
                 diags.push(
                     Diagnostic::error(&c.source.file, format!("unknown code {r} in `related`"))
                         .at(c.source.locate_value("related", &r.to_string()))
@@ -349,23 +462,36 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     let mut by_slug: BTreeMap<(u16, u16), &Enhanced> = BTreeMap::new();
     for e in &fam.enhanced {
         let src = &e.source;
-        let stem = src.file.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml");
+        let stem = src
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".yaml");
         if let Some(prev) = by_slug.insert((e.subject, e.detail), e) {
             diags.push(
-                Diagnostic::error(&src.file, format!("enhanced code {} is defined twice", e.data.code))
-                    .at(src.locate_key("code"))
-                    .hint(format!("it is also defined in {}", prev.source.file)),
+                Diagnostic::error(
+                    &src.file,
+                    format!("enhanced code {} is defined twice", e.data.code),
+                )
+                .at(src.locate_key("code"))
+                .hint(format!("it is also defined in {}", prev.source.file)),
             );
         }
         if stem != e.slug() {
             diags.push(
-                Diagnostic::error(&src.file, format!("file name does not match code {}", e.data.code))
-                    .at(src.locate_key("code"))
-                    .hint(format!("name the file {}.yaml", e.slug())),
+                Diagnostic::error(
+                    &src.file,
+                    format!("file name does not match code {}", e.data.code),
+                )
+                .at(src.locate_key("code"))
+                .hint(format!("name the file {}.yaml", e.slug())),
             );
         }
         if e.data.classes.is_empty() {
-            diags.push(Diagnostic::error(&src.file, "`classes` is empty").at(src.locate_key("classes")));
+            diags.push(
+                Diagnostic::error(&src.file, "`classes` is empty").at(src.locate_key("classes")),
+            );
         }
         let mut cs = BTreeSet::new();
         for c in &e.data.classes {
@@ -379,16 +505,22 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
         }
         if m.subjects.iter().all(|s| s.digit != e.subject) {
             diags.push(
-                Diagnostic::error(&src.file, format!("subject {} is not defined in {}", e.subject, fs.file))
-                    .at(src.locate_key("code")),
+                Diagnostic::error(
+                    &src.file,
+                    format!("subject {} is not defined in {}", e.subject, fs.file),
+                )
+                .at(src.locate_key("code")),
             );
         }
         if e.data.rfcs.is_empty() {
-            diags.push(Diagnostic::error(&src.file, "at least one RFC reference is required").at(src.locate_key("rfcs")));
+            diags.push(
+                Diagnostic::error(&src.file, "at least one RFC reference is required")
+                    .at(src.locate_key("rfcs")),
+            );
         }
         check_rfcs(src, &e.data.rfcs, diags);
         for b in &e.data.basic {
-            if !by_code.contains_key(b) {
+            if !by_code.contains_key(b) && !fam.broken.contains(&b.to_string()) {
                 diags.push(
                     Diagnostic::error(&src.file, format!("unknown code {b} in `basic`"))
                         .at(src.locate_value("basic", &b.to_string())),
@@ -396,12 +528,16 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
             }
         }
         for r in &e.data.related {
-            let ok = matches!(parse_enhanced(r), Some((None, s, d)) if fam.enhanced_entry(s, d).is_some());
+            let ok = matches!(parse_enhanced(r), Some((None, s, d))
+                if fam.enhanced_entry(s, d).is_some() || fam.broken.contains(&format!("x.{s}.{d}")));
             if !ok {
                 diags.push(
-                    Diagnostic::error(&src.file, format!("unknown enhanced entry `{r}` in `related`"))
-                        .at(src.locate_value("related", r))
-                        .hint("write registry entries as X.<subject>.<detail>"),
+                    Diagnostic::error(
+                        &src.file,
+                        format!("unknown enhanced entry `{r}` in `related`"),
+                    )
+                    .at(src.locate_value("related", r))
+                    .hint("write registry entries as X.<subject>.<detail>"),
                 );
             }
         }
@@ -412,8 +548,11 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
         lc.fix(src, &e.data.fix, diags);
         if e.data.fix.parts().is_empty() {
             diags.push(
-                Diagnostic::error(&src.file, "`fix` needs at least one of sender, sending_admin, receiving_admin")
-                    .at(src.locate_key("fix")),
+                Diagnostic::error(
+                    &src.file,
+                    "`fix` needs at least one of sender, sending_admin, receiving_admin",
+                )
+                .at(src.locate_key("fix")),
             );
         }
     }
@@ -423,12 +562,19 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
         let src = &p.source;
         if p.a >= p.b {
             diags.push(
-                Diagnostic::error(&src.file, format!("pair {}-vs-{} must name the lower code first", p.a, p.b))
-                    .hint(format!("rename it to {}-vs-{}.yaml", p.a.min(p.b), p.a.max(p.b))),
+                Diagnostic::error(
+                    &src.file,
+                    format!("pair {}-vs-{} must name the lower code first", p.a, p.b),
+                )
+                .hint(format!(
+                    "rename it to {}-vs-{}.yaml",
+                    p.a.min(p.b),
+                    p.a.max(p.b)
+                )),
             );
         }
         for c in [p.a, p.b] {
-            if !by_code.contains_key(&c) {
+            if !by_code.contains_key(&c) && !fam.broken.contains(&c.to_string()) {
                 diags.push(
                     Diagnostic::error(&src.file, format!("pair refers to unknown code {c}"))
                         .hint(format!("there is no {}/codes/{c}.yaml", fam_dir(fam))),
@@ -449,11 +595,19 @@ fn fam_dir(fam: &Family) -> String {
 fn check_rfcs(src: &Source, rfcs: &[RfcRef], diags: &mut Diagnostics) {
     for r in rfcs {
         let ok = !r.section.is_empty()
-            && r.section.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            && r.section
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         if r.rfc == 0 || !ok {
             diags.push(
-                Diagnostic::error(&src.file, format!("RFC reference `{} {}` needs a number and a section such as 4.2.3", r.rfc, r.section))
-                    .at(src.locate_value("section", &r.section)),
+                Diagnostic::error(
+                    &src.file,
+                    format!(
+                        "RFC reference `{} {}` needs a number and a section such as 4.2.3",
+                        r.rfc, r.section
+                    ),
+                )
+                .at(src.locate_value("section", &r.section)),
             );
         }
     }

@@ -1,0 +1,326 @@
+//! The error catalog: one broken input per failure class, with the exact message a contributor
+//! sees. Every case also checks the exit code and that a previous build's output is untouched.
+
+mod common;
+use common::*;
+
+/// Builds once (so there is a previous output), applies `breakage`, builds again and returns
+/// stderr, asserting exit code 1 and that the previous output is unchanged.
+fn fails(breakage: impl FnOnce(&Site), args: &[&str]) -> String {
+    let site = Site::fixture("mini");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let before = site.read("smtp/451/index.html");
+    breakage(&site);
+    let mut full = vec!["build"];
+    full.extend_from_slice(args);
+    let out = site.run(&full);
+    assert_eq!(
+        out.code, 1,
+        "stdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    assert_eq!(
+        site.read("smtp/451/index.html"),
+        before,
+        "previous output changed"
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    out.stderr
+}
+
+#[test]
+fn malformed_yaml() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/codes/550.yaml",
+                "action: bounce",
+                "action: \"bounce",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn wrong_type() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/codes/550.yaml",
+                "code: 550",
+                "code: five-fifty",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_field() {
+    let err = fails(
+        |s| {
+            s.edit("content/smtp/codes/550.yaml", "summary:", "sumary:");
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn duplicate_code() {
+    let err = fails(
+        |s| {
+            let text =
+                std::fs::read_to_string(s.root().join("content/smtp/codes/550.yaml")).unwrap();
+            s.write("content/smtp/codes/551.yaml", &text);
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn class_disagrees_with_first_digit() {
+    let err = fails(
+        |s| {
+            s.edit("content/smtp/codes/550.yaml", "class: 5", "class: 4");
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_related_code_and_enhanced_code() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/codes/550.yaml",
+                "related: [451]",
+                "related: [451, 999]",
+            );
+            s.edit(
+                "content/smtp/codes/550.yaml",
+                r#"enhanced: ["5.7.1"]"#,
+                r#"enhanced: ["5.7.1", "5.9.9", "4.7.1"]"#,
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn pair_with_missing_code() {
+    let err = fails(
+        |s| {
+            s.write(
+                "content/smtp/pairs/235-vs-999.yaml",
+                "note: {en: x, zh: x}\n",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn pair_with_higher_code_first() {
+    let err = fails(
+        |s| {
+            s.write(
+                "content/smtp/pairs/550-vs-451.yaml",
+                "note: {en: x, zh: x}\n",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_translation_under_strict() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/codes/235.yaml",
+                "title: {en: Authentication succeeded, zh: 认证成功}",
+                "title: {en: Authentication succeeded}",
+            );
+        },
+        &["--strict"],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_i18n_label() {
+    let err = fails(
+        |s| {
+            s.edit("i18n/zh.yaml", "how_to_fix: 如何修复\n", "");
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_syntax_error() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "templates/code.html",
+                "{{ code.summary }}",
+                "{{ code.summary }",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_undefined_variable() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "templates/code.html",
+                "{{ code.summary }}",
+                "{{ code.sumary }}",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn invalid_utf8() {
+    let err = fails(
+        |s| {
+            let p = s.root().join("content/smtp/codes/550.yaml");
+            let mut b = std::fs::read(&p).unwrap();
+            b.extend_from_slice(b"note: \xff\xfe\n");
+            std::fs::write(p, b).unwrap();
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn empty_content_folder() {
+    let err = fails(
+        |s| {
+            std::fs::remove_dir_all(s.root().join("content/smtp")).unwrap();
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unsafe_language_code() {
+    let err = fails(
+        |s| {
+            s.edit("config.yaml", "code: zh", "code: ../zh");
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unsafe_names() {
+    let err = fails(
+        |s| {
+            let text = std::fs::read_to_string(s.root().join("content/smtp/family.yaml")).unwrap();
+            s.write("content/Bad Name/family.yaml", &text);
+            s.write(
+                "content/smtp/enhanced/x.7.1.yaml",
+                &std::fs::read_to_string(s.root().join("content/smtp/enhanced/x.7.1.yaml"))
+                    .unwrap()
+                    .replace("code: X.7.1", "code: X.7.1/../../etc"),
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn file_too_large() {
+    let err = fails(
+        |s| {
+            let big = format!("code: 550\n# {}\n", "x".repeat(3 * 1024 * 1024));
+            s.write("content/smtp/codes/552.yaml", &big);
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn deeply_nested_yaml() {
+    let err = fails(
+        |s| {
+            let deep = format!("code: {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+            s.write("content/smtp/codes/552.yaml", &deep);
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn all_errors_reported_together_sorted_by_file() {
+    let err = fails(
+        |s| {
+            s.edit("content/smtp/codes/550.yaml", "summary:", "sumary:");
+            s.edit("content/smtp/codes/235.yaml", "class: 2", "class: 3");
+            s.write(
+                "content/smtp/pairs/235-vs-999.yaml",
+                "note: {en: x, zh: x}\n",
+            );
+            s.edit(
+                "templates/code.html",
+                "{{ code.summary }}",
+                "{{ code.summary }",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn refuses_output_it_did_not_create() {
+    let site = Site::fixture("mini");
+    let foreign = site.tmp.path().join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("precious.txt"), "keep me").unwrap();
+    let out = site.run(&["build", "--output", foreign.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("refusing to replace")
+            && out.stderr.contains("was not created by codesite"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("precious.txt")).unwrap(),
+        "keep me"
+    );
+
+    let out = site.run(&["build", "--output", "."]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("refusing to write to"),
+        "{}",
+        out.stderr
+    );
+    assert!(site.root().join("config.yaml").is_file());
+}
