@@ -6,6 +6,7 @@
 pub mod build;
 pub mod cmd;
 pub mod compare;
+pub mod data;
 pub mod diag;
 pub mod load;
 pub mod markdown;

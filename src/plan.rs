@@ -70,6 +70,42 @@ pub enum Kind {
         /// Index into the static file list.
         index: usize,
     },
+    /// The search page of a language (`/search/`).
+    Search,
+    /// The bounce explainer page (`/explain/`).
+    Explain,
+    /// The search index JSON of a language, read by `site.js`.
+    SearchIndex,
+    /// `sitemap.xml`: every canonical page with its language alternates.
+    Sitemap {
+        /// Site-relative paths (`smtp/451/`) that exist in every language.
+        paths: Vec<String>,
+    },
+    /// `robots.txt`.
+    Robots,
+    /// An empty `.nojekyll`, so GitHub Pages serves the folder as is.
+    NoJekyll,
+    /// `CNAME` for a custom domain on GitHub Pages.
+    Cname,
+    /// `api/v1/<family>/index.json`: every code with titles and URLs in all languages.
+    ApiIndex {
+        /// Family index.
+        family: usize,
+    },
+    /// `api/v1/<family>/<code>.json`: one basic code as data.
+    ApiCode {
+        /// Family index.
+        family: usize,
+        /// Code index.
+        code: usize,
+    },
+    /// `api/v1/<family>/x.<s>.<d>.json`: one enhanced entry as data.
+    ApiEnhanced {
+        /// Family index.
+        family: usize,
+        /// Entry index.
+        entry: usize,
+    },
 }
 
 /// One output file.
@@ -97,6 +133,11 @@ impl Page {
             Kind::Redirect { .. } => "redirect",
             Kind::NotFound => "404",
             Kind::Static { .. } => "static",
+            Kind::Search => "search",
+            Kind::Explain => "explain",
+            Kind::SearchIndex => "search-index",
+            Kind::Sitemap { .. } | Kind::Robots | Kind::NoJekyll | Kind::Cname => "meta",
+            Kind::ApiIndex { .. } | Kind::ApiCode { .. } | Kind::ApiEnhanced { .. } => "api",
         }
     }
 }
@@ -208,9 +249,54 @@ pub fn family_pairs(fam: &Family) -> Vec<(usize, usize)> {
     }
 }
 
+/// Site-relative path of the search page.
+pub const SEARCH_PATH: &str = "search/";
+/// Site-relative path of the explainer page.
+pub const EXPLAIN_PATH: &str = "explain/";
+/// Site-relative path of the search index.
+pub const SEARCH_INDEX_PATH: &str = "search-index.json";
+
+/// Short aliases at the site root (`/451/` → `/smtp/451/`), for codes that only one family has.
+fn aliases(site: &Site) -> Vec<(String, String)> {
+    let mut seen: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for fam in &site.families {
+        for c in &fam.codes {
+            seen.entry(c.data.code.to_string())
+                .or_default()
+                .push(code_path(fam, c.data.code));
+        }
+        for e in &fam.enhanced {
+            for concrete in e.concrete() {
+                seen.entry(concrete)
+                    .or_default()
+                    .push(enhanced_path(fam, e));
+            }
+            seen.entry(e.slug())
+                .or_default()
+                .push(enhanced_path(fam, e));
+        }
+    }
+    let reserved: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    seen.into_iter()
+        .filter(|(k, v)| {
+            v.len() == 1
+                && !reserved.contains(&k.as_str())
+                && site.families.iter().all(|f| f.slug != *k)
+        })
+        .map(|(k, mut v)| (format!("{k}/"), v.remove(0)))
+        .collect()
+}
+
 /// Plans every output of a valid site.
 pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
     let mut pages = Vec::new();
+    // Canonical HTML pages that exist in every language, for the sitemap.
+    let mut canonical: Vec<String> = vec![String::new(), SEARCH_PATH.into(), EXPLAIN_PATH.into()];
     let mut push = |kind: Kind, lang: Option<usize>, url: String| {
         let out = urls.out_file(&url);
         pages.push(Page {
@@ -224,6 +310,18 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
         let l = Some(li);
         push(Kind::Home, l, urls.page(li, ""));
         push(Kind::NotFound, l, urls.page(li, "404.html"));
+        push(Kind::Search, l, urls.page(li, SEARCH_PATH));
+        push(Kind::Explain, l, urls.page(li, EXPLAIN_PATH));
+        push(Kind::SearchIndex, l, urls.page(li, SEARCH_INDEX_PATH));
+        for (alias, target) in aliases(site) {
+            push(
+                Kind::Redirect {
+                    target: urls.page(li, &target),
+                },
+                l,
+                urls.page(li, &alias),
+            );
+        }
         for (fi, fam) in site.families.iter().enumerate() {
             push(
                 Kind::Family { family: fi },
@@ -276,6 +374,52 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
     }
     for (i, s) in statics.iter().enumerate() {
         push(Kind::Static { index: i }, None, urls.asset(&s.rel));
+    }
+    for (fi, fam) in site.families.iter().enumerate() {
+        canonical.push(format!("{}/", fam.slug));
+        canonical.extend(fam.codes.iter().map(|c| code_path(fam, c.data.code)));
+        canonical.extend(fam.enhanced.iter().map(|e| enhanced_path(fam, e)));
+        canonical.extend(
+            family_pairs(fam)
+                .into_iter()
+                .map(|(a, b)| pair_path(fam, fam.codes[a].data.code, fam.codes[b].data.code)),
+        );
+        let api = |p: String| urls.asset(&format!("api/v1/{}/{p}", fam.slug));
+        push(
+            Kind::ApiIndex { family: fi },
+            None,
+            api("index.json".into()),
+        );
+        for (ci, c) in fam.codes.iter().enumerate() {
+            push(
+                Kind::ApiCode {
+                    family: fi,
+                    code: ci,
+                },
+                None,
+                api(format!("{}.json", c.data.code)),
+            );
+        }
+        for (ei, e) in fam.enhanced.iter().enumerate() {
+            push(
+                Kind::ApiEnhanced {
+                    family: fi,
+                    entry: ei,
+                },
+                None,
+                api(format!("{}.json", e.slug())),
+            );
+        }
+    }
+    push(
+        Kind::Sitemap { paths: canonical },
+        None,
+        urls.asset("sitemap.xml"),
+    );
+    push(Kind::Robots, None, urls.asset("robots.txt"));
+    push(Kind::NoJekyll, None, urls.asset(".nojekyll"));
+    if site.config.cname.is_some() {
+        push(Kind::Cname, None, urls.asset("CNAME"));
     }
     pages
 }

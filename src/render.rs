@@ -5,6 +5,7 @@
 //! share their strings, so a pair page costs a clone of two pointers, not a Markdown pass.
 
 use crate::compare::{self, Lang};
+use crate::data;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{StaticFile, TemplateFile};
 use crate::markdown;
@@ -671,6 +672,12 @@ impl<'a> Renderer<'a> {
         ctx.insert("site_description", lang.text(&site.config.description));
         ctx.insert("base", &self.urls.base_path);
         ctx.insert("home_url", &self.urls.page(li, ""));
+        ctx.insert("search_url", &self.urls.page(li, plan::SEARCH_PATH));
+        ctx.insert("explain_url", &self.urls.page(li, plan::EXPLAIN_PATH));
+        ctx.insert(
+            "search_index_url",
+            &self.urls.page(li, plan::SEARCH_INDEX_PATH),
+        );
         ctx.insert("page_url", &page.url);
         ctx.insert("permalink", &self.urls.absolute(&page.url));
         ctx.insert("page_kind", page.kind_name());
@@ -807,6 +814,47 @@ impl<'a> Renderer<'a> {
                 ctx.insert("target", target);
                 ctx.insert("target_permalink", &self.urls.absolute(target));
                 ("redirect.html", ctx)
+            }
+            Kind::Search => (
+                "search.html",
+                self.base_context(
+                    page,
+                    li,
+                    lang.label("search_title"),
+                    lang.label("search_description"),
+                ),
+            ),
+            Kind::Explain => (
+                "explain.html",
+                self.base_context(
+                    page,
+                    li,
+                    lang.label("explain_title"),
+                    lang.label("explain_description"),
+                ),
+            ),
+            Kind::SearchIndex => return Ok(data::search_index(site, self.urls, li)),
+            Kind::Sitemap { paths } => return Ok(data::sitemap(site, self.urls, paths)),
+            Kind::Robots => return Ok(data::robots(self.urls)),
+            Kind::NoJekyll => return Ok(Vec::new()),
+            Kind::Cname => {
+                return Ok(format!("{}\n", site.config.cname.as_deref().unwrap_or("")).into_bytes());
+            }
+            Kind::ApiIndex { family } => {
+                return Ok(data::api_index(site, self.urls, &site.families[*family]));
+            }
+            Kind::ApiCode { family, code } => {
+                let fam = &site.families[*family];
+                return Ok(data::api_code(site, self.urls, fam, &fam.codes[*code]));
+            }
+            Kind::ApiEnhanced { family, entry } => {
+                let fam = &site.families[*family];
+                return Ok(data::api_enhanced(
+                    site,
+                    self.urls,
+                    fam,
+                    &fam.enhanced[*entry],
+                ));
             }
             Kind::Static { .. } => unreachable!("handled above"),
         };

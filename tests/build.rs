@@ -24,11 +24,11 @@ fn summary_line_counts_pages_per_kind_and_language() {
     let line = out.stdout.trim();
     assert!(line.starts_with("wrote "), "{line}");
     assert!(
-        line.contains("en: 1 404, 3 code, 1 enhanced, 1 home, 1 index, 3 pair, 5 redirect"),
+        line.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
         "{line}"
     );
     assert!(
-        line.contains("zh: 1 404, 3 code, 1 enhanced, 1 home, 1 index, 3 pair, 5 redirect"),
+        line.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
         "{line}"
     );
     assert!(line.ends_with(" s"), "{line}");
