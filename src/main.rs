@@ -17,6 +17,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Load and validate the site without writing anything.
     Check(cmd::check::Args),
+    /// Build, serve on 127.0.0.1:1111 and rebuild and reload on every change.
+    Serve(cmd::serve::Args),
 }
 
 fn main() {
@@ -30,6 +32,7 @@ fn main() {
     let code = match cli.command {
         Command::Build(a) => cmd::build::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     std::process::exit(code);
 }

@@ -107,6 +107,8 @@ pub fn run_in(root: &Path, args: &[&str]) -> Output {
     }
 }
 
+pub mod site_checks;
+
 /// Every file under `dir`, as `/`-separated paths relative to it, sorted.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(dir)

@@ -1,0 +1,274 @@
+//! Tests over the bundled SMTP site: completeness, correctness rules, languages, links.
+
+mod common;
+use common::site_checks::*;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The bundled site built once per test binary with `--strict`, at the domain root.
+fn built() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let r = run_in(
+            &repo(),
+            &[
+                "build",
+                "--strict",
+                "--quiet",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            r.code, 0,
+            "bundled site must build with --strict:\n{}",
+            r.stderr
+        );
+        (tmp, out)
+    });
+    out
+}
+
+fn api(name: &str) -> serde_json::Value {
+    let p = built().join("api/v1/smtp").join(name);
+    serde_json::from_str(
+        &std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap()
+}
+
+fn index() -> serde_json::Value {
+    api("index.json")
+}
+
+/// Basic codes the standards define (RFC 5321, 4954, 3207, 1870, 7504) that must be covered.
+const REQUIRED_BASIC: &[u16] = &[
+    211, 214, 220, 221, 235, 250, 251, 252, 334, 354, 421, 432, 450, 451, 452, 454, 455, 500, 501,
+    502, 503, 504, 521, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555, 556,
+];
+
+#[test]
+fn every_required_basic_code_has_a_page_in_both_languages() {
+    for code in REQUIRED_BASIC {
+        for prefix in ["", "zh/"] {
+            let p = built().join(format!("{prefix}smtp/{code}/index.html"));
+            assert!(p.is_file(), "missing {}", p.display());
+        }
+    }
+}
+
+#[test]
+fn page_count_matches_the_formula() {
+    let idx = index();
+    let codes = idx["codes"].as_array().unwrap().len();
+    let enhanced = idx["enhanced"].as_array().unwrap();
+    let concrete: usize = enhanced
+        .iter()
+        .map(|e| e["concrete"].as_array().unwrap().len())
+        .sum();
+    let pairs = codes * (codes - 1) / 2;
+    // Short aliases: every basic code, every concrete enhanced code and every x.s.d slug.
+    let aliases = codes + concrete + enhanced.len();
+    // home, 404, search, explain, family index
+    let fixed = 5;
+    let html_per_lang = fixed + codes + enhanced.len() + concrete + pairs * 2 + aliases;
+    let html = files(built())
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .count();
+    assert_eq!(
+        html,
+        html_per_lang * 2,
+        "codes={codes} enhanced={} pairs={pairs}",
+        enhanced.len()
+    );
+}
+
+#[test]
+fn class_matches_first_digit_and_rfc_refs_are_complete() {
+    let idx = index();
+    for c in idx["codes"].as_array().unwrap() {
+        let code = c["code"].as_str().unwrap();
+        let data = api(&format!("{code}.json"));
+        let class = data["class"].as_u64().unwrap();
+        assert_eq!(code[..1].parse::<u64>().unwrap(), class, "{code}");
+        assert!((2..=5).contains(&class), "{code}");
+        let rfcs = data["rfcs"].as_array().unwrap();
+        if data["standard"].as_bool().unwrap() {
+            assert!(!rfcs.is_empty(), "{code} has no RFC reference");
+        }
+        for r in rfcs {
+            assert!(r["rfc"].as_u64().unwrap() > 0, "{code}");
+            assert!(!r["section"].as_str().unwrap().is_empty(), "{code}");
+        }
+    }
+    for e in idx["enhanced"].as_array().unwrap() {
+        for c in e["concrete"].as_array().unwrap() {
+            let digit = &c.as_str().unwrap()[..1];
+            assert!(["2", "4", "5"].contains(&digit), "{c}");
+        }
+        let slug = e["code"].as_str().unwrap().to_lowercase();
+        let data = api(&format!("{slug}.json"));
+        let rfcs = data["rfcs"].as_array().unwrap();
+        assert!(!rfcs.is_empty(), "{slug}");
+        for r in rfcs {
+            assert!(!r["section"].as_str().unwrap().is_empty(), "{slug}");
+        }
+    }
+}
+
+#[test]
+fn ticket_links_to_concrete_enhanced_codes_work() {
+    for code in ["5.7.26", "4.7.0", "5.1.1", "4.4.7", "5.7.1", "2.0.0"] {
+        for prefix in ["", "zh/"] {
+            let p = built().join(format!("{prefix}smtp/{code}/index.html"));
+            let html =
+                std::fs::read_to_string(&p).unwrap_or_else(|_| panic!("missing {}", p.display()));
+            assert!(
+                html.contains("http-equiv=\"refresh\""),
+                "{code} should redirect to its registry entry"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_declares_its_language() {
+    for page in pages(built()) {
+        let want = if page.rel.starts_with("zh/") {
+            "zh-Hans"
+        } else {
+            "en"
+        };
+        assert!(
+            page.raw.contains(&format!("<html lang=\"{want}\">")),
+            "{} lacks <html lang=\"{want}\">",
+            page.rel
+        );
+    }
+}
+
+#[test]
+fn no_doubled_words_and_no_empty_sections() {
+    let mut bad = Vec::new();
+    for page in pages(built()) {
+        for d in doubled_words(&page.raw) {
+            bad.push(format!("{}: doubled word: {d}", page.rel));
+        }
+        for e in empty_sections(&page.doc) {
+            bad.push(format!("{}: {e}", page.rel));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad[..bad.len().min(40)].join("\n")
+    );
+}
+
+#[test]
+fn english_pages_contain_no_chinese_and_chinese_pages_are_chinese() {
+    let han = |s: &str| {
+        s.chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count()
+    };
+    for page in pages(built()) {
+        let body = page.raw.split_once("<main").map(|(_, b)| b).unwrap_or("");
+        let body = body.split_once("</main>").map(|(b, _)| b).unwrap_or(body);
+        if page.rel.starts_with("zh/") {
+            if !page.raw.contains("http-equiv=\"refresh\"") {
+                assert!(han(body) > 20, "{} has almost no Chinese text", page.rel);
+            }
+        } else {
+            assert_eq!(han(body), 0, "{} contains Chinese text", page.rel);
+        }
+    }
+}
+
+#[test]
+fn curated_pairs_show_their_note() {
+    let pairs = std::fs::read_dir(repo().join("content/smtp/pairs")).unwrap();
+    let mut n = 0;
+    for e in pairs {
+        let name = e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".yaml")
+            .to_string();
+        for prefix in ["", "zh/"] {
+            let html =
+                std::fs::read_to_string(built().join(format!("{prefix}smtp/{name}/index.html")))
+                    .unwrap();
+            assert!(
+                html.contains("class=\"curated\""),
+                "{prefix}{name} lacks its curated note"
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 15, "only {n} curated pairs");
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let bad = broken_links(built(), "", &pages(built()));
+    assert!(
+        bad.is_empty(),
+        "{} broken links:\n{}",
+        bad.len(),
+        bad[..bad.len().min(40)].join("\n")
+    );
+}
+
+#[test]
+fn links_resolve_under_a_sub_path_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let r = run_in(
+        &repo(),
+        &[
+            "build",
+            "--quiet",
+            "--base-url",
+            "https://org.github.io/repo/",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bad = broken_links(&out, "/repo", &pages(&out));
+    assert!(
+        bad.is_empty(),
+        "{} broken links:\n{}",
+        bad.len(),
+        bad[..bad.len().min(40)].join("\n")
+    );
+    // Every sitemap URL is a page of the output.
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let mut n = 0;
+    for loc in sitemap.split("<loc>").skip(1) {
+        let url = loc.split("</loc>").next().unwrap();
+        let path = url
+            .strip_prefix("https://org.github.io/repo/")
+            .unwrap_or_else(|| panic!("{url}"));
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        assert!(out.join(&file).is_file(), "sitemap URL {url} has no page");
+        n += 1;
+    }
+    assert!(n > 100, "sitemap has only {n} URLs");
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://org.github.io/repo/sitemap.xml"),
+        "{robots}"
+    );
+}
