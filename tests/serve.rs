@@ -10,6 +10,23 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     port: u16,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Sends Ctrl-C (SIGINT) and waits for a clean exit; returns the exit code.
+    fn interrupt(&mut self) -> i32 {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Server {
@@ -42,7 +59,11 @@ fn start(site: &Site, extra: &[&str]) -> Server {
             .expect("serve printed its address");
         if let Some(rest) = line.split_once(" at http://127.0.0.1:") {
             let port = rest.1.split('/').next().unwrap().parse().unwrap();
-            return Server { child, port };
+            return Server {
+                child,
+                port,
+                lines: rx,
+            };
         }
     }
 }
@@ -79,7 +100,7 @@ fn wait_for(port: u16, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> S
 #[test]
 fn serves_rebuilds_reports_errors_and_recovers() {
     let site = Site::fixture("mini");
-    let srv = start(&site, &[]);
+    let mut srv = start(&site, &[]);
     let port = srv.port;
 
     let (code, head, body) = get(port, "/smtp/451/");
@@ -142,6 +163,7 @@ fn serves_rebuilds_reports_errors_and_recovers() {
     wait_for(port, "/__codesite/status", "the error to clear", |b| {
         b.contains("\"error\":\"\"")
     });
+    assert_eq!(srv.interrupt(), 0);
 }
 
 #[test]
@@ -166,4 +188,20 @@ fn refuses_non_loopback_without_allow_remote() {
         out.stderr
     );
     assert!(out.stderr.contains("--allow-remote"), "{}", out.stderr);
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_removes_the_preview_folder() {
+    let site = Site::fixture("mini");
+    let mut srv = start(&site, &[]);
+    let (code, _, _) = get(srv.port, "/");
+    assert_eq!(code, 200);
+    let preview =
+        std::env::temp_dir().join(format!("codesite-serve-{}-{}", srv.child.id(), srv.port));
+    assert!(preview.is_dir(), "{}", preview.display());
+    assert_eq!(srv.interrupt(), 0);
+    std::thread::sleep(Duration::from_millis(100));
+    let rest: Vec<String> = srv.lines.try_iter().collect();
+    assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
+    assert!(!preview.exists(), "preview folder left behind");
 }
