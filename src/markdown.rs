@@ -43,6 +43,24 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// Han ideographs, CJK punctuation and full-width forms.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+}
+
+/// True when the text just before and just after event `i` are both wide characters.
+fn wide_neighbours(events: &[Event], i: usize) -> bool {
+    let prev = events[..i].iter().rev().find_map(|e| match e {
+        Event::Text(t) | Event::Code(t) => t.chars().next_back(),
+        _ => None,
+    });
+    let next = events[i + 1..].iter().find_map(|e| match e {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    });
+    prev.is_some_and(is_wide) && next.is_some_and(is_wide)
+}
+
 /// Renders Markdown to sanitized HTML. Headings are shifted down so a field never outranks the
 /// page's own section headings (h1 title, h2 sections), and get ids.
 pub fn render(src: &str) -> String {
@@ -95,6 +113,9 @@ pub fn render(src: &str) -> String {
                 };
                 out_events.push(Event::End(TagEnd::Heading(l)));
             }
+            // A line break inside a Chinese paragraph would show as a stray space between
+            // characters; drop it when both neighbours are wide (CJK) characters.
+            Event::SoftBreak if wide_neighbours(&events, i) => {}
             e => out_events.push(e.clone()),
         }
         i += 1;
@@ -133,6 +154,14 @@ mod tests {
         let h = render("# Top\n\n[x](https://example.com/)");
         assert!(h.contains(r#"<h3 id="top">Top</h3>"#), "{h}");
         assert!(h.contains(r#"rel="noopener noreferrer""#), "{h}");
+    }
+
+    #[test]
+    fn chinese_line_breaks_do_not_become_spaces() {
+        assert_eq!(
+            render("第一行\n第二行，\nTLS 握手\n第三"),
+            "<p>第一行第二行，\nTLS 握手第三</p>\n"
+        );
     }
 
     #[test]
