@@ -36,6 +36,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// Warnings (e.g. missing translations without --strict).
     pub warnings: Vec<Diagnostic>,
+    /// Files whose bytes changed (the rest were already up to date and not rewritten).
+    pub changed: usize,
 }
 
 impl Report {
@@ -56,9 +58,10 @@ impl Report {
             })
             .collect();
         format!(
-            "wrote {} files ({}) in {:.2} s",
+            "wrote {} files ({}; {} changed) in {:.2} s",
             self.total,
             parts.join("; "),
+            self.changed,
             self.elapsed.as_secs_f64()
         )
     }
@@ -95,7 +98,20 @@ pub fn check(
 /// Builds the site. On error nothing in the output folder changes.
 pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
+    // CODESITE_PROFILE=1 prints how long each stage took, for the benchmark write-up.
+    let profile = std::env::var_os("CODESITE_PROFILE").is_some();
+    let mut last = start;
+    let mut lap = |what: &str| {
+        if profile {
+            eprintln!(
+                "profile: {what:<22} {:>8.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            last = Instant::now();
+        }
+    };
     let (site, loaded, engine, warnings) = check(opts)?;
+    lap("load + validate");
     let urls = Urls::new(&site.config.base_url, &site.config.languages);
     let pages = plan::plan(&site, &urls, &loaded.statics);
 
@@ -125,11 +141,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         total: pages.len(),
         elapsed: Duration::ZERO,
         warnings,
+        changed: 0,
     };
 
     let Some(output) = &opts.output else {
         return Ok(report);
     };
+    lap("plan");
     let staging = Staging::new(&opts.root, output).map_err(|e| {
         vec![Diagnostic::error(
             output.display().to_string(),
@@ -137,6 +155,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         )]
     })?;
     let renderer = Renderer::new(&site, &urls, &engine, &loaded.statics);
+    lap("prepare shared views");
     let errors = Mutex::new(Diagnostics::default());
     // Each page is written as soon as it is rendered, so memory never holds the whole site.
     pages
@@ -153,6 +172,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
             Err(d) => errors.lock().unwrap().push(d),
         });
     let errors = errors.into_inner().unwrap();
+    let changed = staging.changed();
+    lap("render + write");
     if errors.has_errors() {
         return Err(errors.sorted());
     }
@@ -162,8 +183,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
             e.to_string(),
         )]
     })?;
+    lap("swap in");
     Ok(Report {
         elapsed: start.elapsed(),
+        changed,
         ..report
     })
 }

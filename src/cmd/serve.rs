@@ -137,6 +137,7 @@ pub fn run(args: Args) -> i32 {
     }
     drop(debouncer);
     let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(crate::write::next_dir(&out_dir));
     println!("stopped");
     0
 }

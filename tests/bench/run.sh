@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark: codesite against Hugo on equivalent synthetic sites, and the bundled site.
+#
+#   tests/bench/run.sh            # N = 40 100 200, 5 runs each
+#   SIZES="100" RUNS=7 tests/bench/run.sh
+#
+# For each N it generates N codes (~150 words each, two languages, every pair) with gen.py,
+# builds it RUNS times with codesite and with Hugo (Debian package `hugo`), copies the output
+# with `cp -r` RUNS times (the disk floor), and prints medians: wall time, HTML pages per second,
+# peak RSS (from /usr/bin/time -v), and the codesite/Hugo and codesite/cp ratios.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPO=$PWD
+SIZES=${SIZES:-"40 100 200"}
+RUNS=${RUNS:-5}
+command -v hugo >/dev/null || { echo "hugo is missing: apt-get install -y hugo" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
+cargo build --release --quiet
+BIN=$REPO/target/release/codesite
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/codesite-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# measure NAME CMD... : runs CMD $RUNS times (after one warm-up), records wall seconds and max RSS.
+measure() {
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 || { echo "warm-up of $name failed: $*" >&2; "$@"; exit 1; }
+  : > "$WORK/$name.times"
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$WORK/$name.one" "$@" >/dev/null 2>&1
+    cat "$WORK/$name.one" >> "$WORK/$name.times"
+  done
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+col() { awk -v c="$1" '{print $c}' "$WORK/$2.times" | median; }
+html_count() { find "$1" -name '*.html' | wc -l; }
+
+printf '%-10s %8s %9s %10s %9s %9s %10s %9s %8s %8s\n' site pages cs_s cs_pages/s cs_MB hugo_s hugo_pg/s hugo_MB cs/hugo cs/cp
+report() { # key label cs_pages hugo_pages
+  local name=$1 label=$2 cs_pages=$3 hugo_pages=$4
+  local cs_s cs_mb hg_s hg_mb cp_s
+  cs_s=$(col 1 "cs-$name"); cs_mb=$(( $(col 2 "cs-$name") / 1024 ))
+  cp_s=$(col 1 "cp-$name")
+  if [ -n "$hugo_pages" ]; then
+    hg_s=$(col 1 "hugo-$name"); hg_mb=$(( $(col 2 "hugo-$name") / 1024 ))
+    awk -v n="$label" -v p="$cs_pages" -v hp="$hugo_pages" -v c="$cs_s" -v cm="$cs_mb" -v h="$hg_s" -v hm="$hg_mb" -v cp="$cp_s" 'BEGIN {
+      cps = p / (c > 0 ? c : 0.001); hps = hp / (h > 0 ? h : 0.001)
+      printf "%-10s %8d %9.2f %10.0f %9d %9.2f %10.0f %9d %7.2fx %7.2fx\n", n, p, c, cps, cm, h, hps, hm, hps / cps, c / (cp > 0 ? cp : 0.001) }'
+  else
+    awk -v n="$label" -v p="$cs_pages" -v c="$cs_s" -v cm="$cs_mb" -v cp="$cp_s" 'BEGIN {
+      printf "%-10s %8d %9.2f %10.0f %9d %9s %10s %9s %8s %7.2fx\n", n, p, c, p / (c > 0 ? c : 0.001), cm, "-", "-", "-", "-", c / (cp > 0 ? cp : 0.001) }'
+  fi
+}
+
+for N in $SIZES; do
+  python3 tests/bench/gen.py "$N" "$WORK/n$N" "$REPO" >/dev/null
+  measure "cs-$N" "$BIN" build --quiet --root "$WORK/n$N/codesite" --output "$WORK/n$N/cs-out"
+  measure "hugo-$N" hugo --quiet --source "$WORK/n$N/hugo" --destination "$WORK/n$N/hugo-out"
+  measure "cp-$N" sh -c "rm -rf '$WORK/n$N/cp-out' && cp -r '$WORK/n$N/cs-out' '$WORK/n$N/cp-out'"
+  report "$N" "N=$N" "$(html_count "$WORK/n$N/cs-out")" "$(html_count "$WORK/n$N/hugo-out")"
+  rm -rf "$WORK/n$N"
+done
+
+measure cs-bundled "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out"
+measure cp-bundled sh -c "rm -rf '$WORK/bundled-cp' && cp -r '$WORK/bundled-out' '$WORK/bundled-cp'"
+report bundled bundled "$(html_count "$WORK/bundled-out")" ""
+echo "medians of $RUNS runs; pages = HTML files in the output (redirect pages included, for both tools);"
+echo "cs/hugo = codesite pages/s over Hugo pages/s; cs/cp = codesite wall time over the cp -r floor."
