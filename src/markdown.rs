@@ -1,8 +1,8 @@
 //! Markdown to safe HTML.
 //!
 //! pulldown-cmark passes raw HTML through untouched, and content arrives from pull requests, so
-//! every rendered fragment goes through ammonia's allow-list sanitizer: a `<script>` or an
-//! `onerror=` in a YAML file never reaches a published page.
+//! raw HTML is turned into text, and every rendered fragment also goes through ammonia's
+//! allow-list sanitizer: a `<script>` or an `onerror=` in a YAML file never reaches a page.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use std::collections::HashSet;
@@ -116,6 +116,10 @@ pub fn render(src: &str) -> String {
             // A line break inside a Chinese paragraph would show as a stray space between
             // characters; drop it when both neighbours are wide (CJK) characters.
             Event::SoftBreak if wide_neighbours(&events, i) => {}
+            // Raw HTML in content is shown as text, not interpreted: writers can mention
+            // `<forward-path>` or `<user@example.com>` freely, and nothing they write can
+            // inject markup. (The sanitizer below stays as a second line of defence.)
+            Event::Html(h) | Event::InlineHtml(h) => out_events.push(Event::Text(h.clone())),
             e => out_events.push(e.clone()),
         }
         i += 1;
@@ -145,8 +149,20 @@ mod tests {
             "Hi <script>alert(1)</script> <img src=x onerror=alert(1)> [a](javascript:alert(1))",
         );
         assert!(!h.contains("<script"), "{h}");
-        assert!(!h.contains("onerror"), "{h}");
+        assert!(!h.contains("<img"), "{h}");
+        assert!(
+            h.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "shown as text: {h}"
+        );
         assert!(!h.contains("javascript:"), "{h}");
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        assert_eq!(
+            render("Try <forward-path> now"),
+            "<p>Try &lt;forward-path&gt; now</p>\n"
+        );
     }
 
     #[test]

@@ -272,3 +272,69 @@ fn links_resolve_under_a_sub_path_too() {
         "{robots}"
     );
 }
+
+/// Loads a schema from `tests/api/`, with the shared definitions of `common.schema.json` merged
+/// in (so no reference needs resolving from outside).
+fn schema(name: &str) -> jsonschema::Validator {
+    let dir = repo().join("tests/api");
+    let text = std::fs::read_to_string(dir.join(name))
+        .unwrap()
+        .replace("common.schema.json#/$defs/", "#/$defs/");
+    let mut s: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let common: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("common.schema.json")).unwrap())
+            .unwrap();
+    let defs = s
+        .as_object_mut()
+        .unwrap()
+        .entry("$defs")
+        .or_insert(serde_json::json!({}));
+    for (k, v) in common["$defs"].as_object().unwrap() {
+        defs.as_object_mut().unwrap().insert(k.clone(), v.clone());
+    }
+    jsonschema::validator_for(&s).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn assert_valid(v: &jsonschema::Validator, file: &Path) {
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let errors: Vec<String> = v
+        .iter_errors(&data)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} does not match its schema:\n{}",
+        file.display(),
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn every_api_file_and_search_index_matches_its_schema() {
+    let (index, code, enhanced, search) = (
+        schema("index.schema.json"),
+        schema("code.schema.json"),
+        schema("enhanced.schema.json"),
+        schema("search-index.schema.json"),
+    );
+    let mut n = 0;
+    for f in files(&built().join("api/v1/smtp")) {
+        let path = built().join("api/v1/smtp").join(&f);
+        let v = if f == "index.json" {
+            &index
+        } else if f.starts_with("x.") {
+            &enhanced
+        } else {
+            &code
+        };
+        assert_valid(v, &path);
+        n += 1;
+    }
+    assert!(n > 100, "only {n} API files");
+    assert_valid(&search, &built().join("search-index.json"));
+    assert_valid(&search, &built().join("zh/search-index.json"));
+    // The schemas do reject wrong data.
+    let bad = serde_json::json!({"api_version": 2});
+    assert!(!code.is_valid(&bad));
+}

@@ -144,7 +144,11 @@ pub fn text_blocks(raw: &str) -> String {
 
 /// Doubled words in a page's body ("the the", "when when"), ignoring numbers.
 pub fn doubled_words(raw: &str) -> Vec<String> {
-    let body = raw.split_once("<body").map_or(raw, |(_, b)| b);
+    // From after the opening <body …> tag: its attributes are not prose.
+    let body = raw
+        .split_once("<body")
+        .and_then(|(_, b)| b.split_once('>'))
+        .map_or(raw, |(_, b)| b);
     let mut found = Vec::new();
     for line in text_blocks(body).lines() {
         // Only words separated by whitespace alone count as adjacent: "No, no" is prose.
