@@ -180,6 +180,10 @@ fn english_pages_contain_no_chinese_and_chinese_pages_are_chinese() {
     for page in pages(built()) {
         let body = page.raw.split_once("<main").map(|(_, b)| b).unwrap_or("");
         let body = body.split_once("</main>").map(|(b, _)| b).unwrap_or(body);
+        // Example server lines and code spans are data (an SMTPUTF8 address may well be
+        // written in Chinese), not the page's language.
+        let body = without(&without(body, "<pre", "</pre>"), "<code", "</code>");
+        let body = body.as_str();
         if page.rel.starts_with("zh/") {
             if !page.raw.contains("http-equiv=\"refresh\"") {
                 assert!(han(body) > 20, "{} has almost no Chinese text", page.rel);
@@ -188,6 +192,23 @@ fn english_pages_contain_no_chinese_and_chinese_pages_are_chinese() {
             assert_eq!(han(body), 0, "{} contains Chinese text", page.rel);
         }
     }
+}
+
+/// `s` without the spans from `open` to `close`.
+fn without(s: &str, open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(open) {
+        out.push_str(&rest[..i]);
+        match rest[i..].find(close) {
+            Some(j) => rest = &rest[i + j + close.len()..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]
@@ -337,4 +358,56 @@ fn every_api_file_and_search_index_matches_its_schema() {
     // The schemas do reject wrong data.
     let bad = serde_json::json!({"api_version": 2});
     assert!(!code.is_valid(&bad));
+}
+
+/// URL paths of every HTML file of a built site (`/smtp/451/`, `/404.html`).
+fn published(out: &Path) -> std::collections::BTreeSet<String> {
+    files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .map(|f| match f.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{f}"),
+        })
+        .collect()
+}
+
+/// Links in tickets live for years: every URL ever published (tests/published-urls.txt) must
+/// still be served, as a page or as a redirect. After adding pages, record them with
+/// `UPDATE_PUBLISHED_URLS=1 cargo test --test bundled published` (it only ever adds lines).
+#[test]
+fn no_published_url_is_ever_dropped() {
+    let manifest_path = repo().join("tests/published-urls.txt");
+    let manifest: std::collections::BTreeSet<String> = std::fs::read_to_string(&manifest_path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    let now = published(built());
+    if std::env::var_os("UPDATE_PUBLISHED_URLS").is_some() {
+        let all: Vec<String> = manifest.union(&now).cloned().collect();
+        let text = format!(
+            "# Every URL path the site has published. Tests fail if a build drops one: a removed page\n# must become a redirect. Append-only; see tests/bundled.rs.\n{}\n",
+            all.join("\n")
+        );
+        std::fs::write(&manifest_path, text).unwrap();
+    }
+    assert!(
+        manifest.len() > 1000,
+        "tests/published-urls.txt is missing or nearly empty ({} URLs)",
+        manifest.len()
+    );
+    let dropped: Vec<&String> = manifest.difference(&now).collect();
+    assert!(
+        dropped.is_empty(),
+        "{} published URLs are gone (make each a redirect, e.g. an alias):\n{}",
+        dropped.len(),
+        dropped
+            .iter()
+            .take(30)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

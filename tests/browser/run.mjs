@@ -1,0 +1,220 @@
+// Browser checks of a built site, in Debian's headless Chromium driven by playwright-core.
+//
+//   node tests/browser/run.mjs <public-dir>                 run the checks (exit 1 on failure)
+//   node tests/browser/run.mjs <public-dir> --screenshots D  also write screenshots into D
+//
+// The site is served from 127.0.0.1 by a small server with GitHub Pages' rules. Every request
+// the pages make is recorded: anything not to 127.0.0.1 fails the run (no CDN, no fonts, no
+// analytics), as does any console error (which includes CSP violations).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const root = path.resolve(process.argv[2] || 'public');
+const shotsAt = process.argv.indexOf('--screenshots');
+const shotsDir = shotsAt > 0 ? path.resolve(process.argv[shotsAt + 1]) : null;
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml', '.txt': 'text/plain' };
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let rel = decodeURIComponent(url.pathname);
+    if (rel.split('/').includes('..')) { res.writeHead(400); return res.end(); }
+    let file = path.join(root, rel);
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (!rel.endsWith('/')) { res.writeHead(301, { Location: rel + '/' }); return res.end(); }
+      file = path.join(file, 'index.html');
+    }
+    if (!fs.existsSync(file)) {
+      const lang404 = path.join(root, rel.split('/')[1] || '', '404.html');
+      const page = fs.existsSync(lang404) ? lang404 : path.join(root, '404.html');
+      res.writeHead(404, { 'Content-Type': TYPES['.html'] });
+      return res.end(fs.readFileSync(page));
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+const failures = [];
+let checks = 0;
+function check(ok, what) {
+  checks++;
+  if (!ok) failures.push(what);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+}
+
+const server = await serve();
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run',
+    `--user-data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'codesite-chromium-'))}`],
+});
+
+const external = new Set();
+const consoleErrors = [];
+async function newPage(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: opts.width || 1280, height: 900 }, colorScheme: opts.scheme || 'light' });
+  const page = await ctx.newPage();
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.add(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+const codePage = '/smtp/451/';
+const pairPage = '/smtp/450-vs-550/';
+const samples = ['/', '/smtp/', codePage, pairPage, '/smtp/x.7.26/', '/search/?q=451', '/explain/', '/no-such-page/'];
+
+try {
+  // --- search -------------------------------------------------------------------------------
+  {
+    const page = await newPage();
+    await page.goto(`${base}/search/?q=451`);
+    const first = page.locator('#search-results a').first();
+    await first.waitFor({ timeout: 10000 });
+    check((await first.getAttribute('href')) === '/smtp/451/', 'search "451": first result is /smtp/451/');
+    await page.goto(`${base}/search/?q=5.7.26`);
+    await page.locator('#search-results a').first().waitFor({ timeout: 10000 });
+    const hrefs = await page.locator('#search-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs[0] === '/smtp/x.7.26/', `search "5.7.26": first result is /smtp/x.7.26/ (got ${hrefs[0]})`);
+    await page.goto(`${base}/search/?q=5.7`);
+    await page.locator('#search-results a').first().waitFor({ timeout: 10000 });
+    const n57 = await page.locator('#search-results a').count();
+    check(n57 >= 10, `search "5.7" lists the 5.7.x entries (${n57})`);
+    await page.goto(`${base}/zh/search/?q=${encodeURIComponent('邮箱已满')}`);
+    await page.locator('#search-results a').first().waitFor({ timeout: 10000 });
+    const zh = await page.locator('#search-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(zh.some((h) => h.startsWith('/zh/smtp/')), `Chinese search "邮箱已满" finds codes (${zh.slice(0, 3).join(', ')})`);
+    await page.goto(`${base}/search/?q=zzzzqqq`);
+    await page.waitForFunction(() => document.querySelector('#search-status').textContent.trim().length > 0);
+    check((await page.locator('#search-results a').count()) === 0, 'search for nonsense shows no results and a status');
+
+    // Header search: keyboard only.
+    await page.goto(`${base}${codePage}`);
+    await page.focus('#site-q');
+    await page.keyboard.type('535');
+    await page.locator('[role="option"]').first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('ArrowDown');
+    await Promise.all([page.waitForURL(`${base}/smtp/535/`), page.keyboard.press('Enter')]);
+    check(page.url() === `${base}/smtp/535/`, 'header search: type 535, ArrowDown, Enter opens /smtp/535/');
+    await page.context().close();
+  }
+
+  // --- bounce explainer ---------------------------------------------------------------------
+  {
+    const page = await newPage();
+    const bounce = [
+      '<alice@example.com>: host mx.example.net[192.0.2.1] said:',
+      '550-5.1.1 The email account that you tried to reach does not exist. Please try',
+      '550-5.1.1 double-checking the recipient\'s email address for typos or',
+      '550 5.1.1 unnecessary spaces. (in reply to RCPT TO command)',
+      '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred',
+      'Status: #5.7.26',
+    ].join('\n');
+    await page.goto(`${base}/explain/`);
+    await page.fill('#explain-text', bounce);
+    await page.click('#explain-form button[type="submit"]');
+    await page.locator('#explain-results a').first().waitFor({ timeout: 10000 });
+    const links = await page.locator('#explain-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const want of ['/smtp/550/', '/smtp/x.1.1/', '/smtp/421/', '/smtp/x.7.0/', '/smtp/x.7.26/']) {
+      check(links.includes(want), `explainer links ${want}`);
+    }
+    check(!links.some((h) => h.includes('192')), 'explainer ignores the IP address');
+    check(links.filter((h) => h === '/smtp/550/').length === 1, 'multi-line 550- reply is listed once');
+    check(page.url().includes('?text='), 'explainer puts the text in the URL');
+    // The URL alone reproduces the explanation (what an agent pastes into a ticket).
+    const page2 = await newPage();
+    await page2.goto(page.url());
+    await page2.locator('#explain-results a').first().waitFor({ timeout: 10000 });
+    const links2 = await page2.locator('#explain-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(JSON.stringify(links2) === JSON.stringify(links), 'explainer URL reproduces the same result');
+    await page2.context().close();
+    await page.goto(`${base}/zh/explain/?text=${encodeURIComponent('hello, nothing here')}`);
+    await page.waitForFunction(() => document.querySelector('#explain-status').textContent.trim().length > 0);
+    check((await page.locator('#explain-results a').count()) === 0, 'text without a code: no links, a message instead');
+    check(/[\u4e00-\u9fff]/.test(await page.locator('#explain-status').textContent()), 'the message is in Chinese on /zh/');
+    await page.context().close();
+  }
+
+  // --- language switcher, 404 suggestion ------------------------------------------------------
+  {
+    const page = await newPage();
+    await page.goto(`${base}${pairPage}`);
+    await Promise.all([page.waitForURL(`${base}/zh${pairPage}`), page.click('.lang-switch a[hreflang="zh-Hans"]')]);
+    check(page.url() === `${base}/zh${pairPage}`, 'language switcher lands on the same page in Chinese');
+    await Promise.all([page.waitForURL(`${base}${pairPage}`), page.click('.lang-switch a[hreflang="en"]')]);
+    check(page.url() === `${base}${pairPage}`, 'and back to English');
+    const resp = await page.goto(`${base}/smtp/5511/`);
+    check(resp.status() === 404, '404 status for a missing page');
+    await page.goto(`${base}/zh/smtp/553x`);
+    await page.waitForSelector('#code-suggestion:not([hidden]) a', { timeout: 10000 });
+    const sug = await page.locator('#code-suggestion a').getAttribute('href');
+    check(sug === '/zh/smtp/553/', `404 suggests the code page (${sug})`);
+    await page.context().close();
+  }
+
+  // --- 360 px: no horizontal scroll ----------------------------------------------------------
+  for (const p of ['/', codePage, pairPage, '/zh/', `/zh${codePage}`, `/zh${pairPage}`, '/smtp/', '/explain/']) {
+    const page = await newPage({ width: 360 });
+    await page.goto(`${base}${p}`);
+    const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    check(sw <= cw, `360 px wide, no horizontal scroll: ${p} (${sw} <= ${cw})`);
+    await page.context().close();
+  }
+
+  // --- accessibility: axe-core, both languages, light and dark -------------------------------
+  for (const scheme of ['light', 'dark']) {
+    for (const p of samples.flatMap((s) => [s, `/zh${s}`])) {
+      const page = await newPage({ scheme });
+      await page.goto(`${base}${p}`);
+      await page.waitForLoadState('networkidle');
+      await page.addScriptTag({ content: AXE });
+      const res = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      check(res.length === 0, `axe ${scheme} ${p}${res.length ? ': ' + res.join('; ') : ''}`);
+      await page.context().close();
+    }
+  }
+
+  // --- screenshots ------------------------------------------------------------------------
+  if (shotsDir) {
+    fs.mkdirSync(shotsDir, { recursive: true });
+    for (const scheme of ['light', 'dark']) {
+      for (const [name, p] of [['home', '/'], ['code', codePage], ['pair', pairPage]]) {
+        for (const [lang, prefix] of [['en', ''], ['zh', '/zh']]) {
+          for (const width of [1280, 360]) {
+            const page = await newPage({ scheme, width });
+            await page.goto(`${base}${prefix}${p}`);
+            await page.screenshot({ path: path.join(shotsDir, `${name}-${lang}-${scheme}-${width}.png`), fullPage: false });
+            await page.context().close();
+          }
+        }
+      }
+    }
+    console.log(`screenshots in ${shotsDir}`);
+  }
+
+  check(external.size === 0, `no requests outside 127.0.0.1${external.size ? ': ' + [...external].slice(0, 5).join(', ') : ''}`);
+  check(consoleErrors.length === 0, `no console errors or CSP violations${consoleErrors.length ? ':\n  ' + consoleErrors.slice(0, 10).join('\n  ') : ''}`);
+} catch (e) {
+  failures.push(`exception: ${e.stack || e}`);
+  console.log(`FAIL exception: ${e.stack || e}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`${checks - failures.length} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
