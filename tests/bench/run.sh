@@ -20,12 +20,15 @@ BIN=$REPO/target/release/codesite
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/codesite-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# measure NAME CMD... : runs CMD $RUNS times (after one warm-up), records wall seconds and max RSS.
+# measure NAME PREP CMD... : runs CMD $RUNS times (after one warm-up), records wall seconds and
+# max RSS. PREP is a shell command run, untimed, before each run (e.g. deleting the last output).
 measure() {
-  local name=$1; shift
+  local name=$1 prep=$2; shift 2
+  sh -c "$prep"
   "$@" >/dev/null 2>&1 || { echo "warm-up of $name failed: $*" >&2; "$@"; exit 1; }
   : > "$WORK/$name.times"
   for _ in $(seq "$RUNS"); do
+    sh -c "$prep"; sync
     /usr/bin/time -f "%e %M" -o "$WORK/$name.one" "$@" >/dev/null 2>&1
     cat "$WORK/$name.one" >> "$WORK/$name.times"
   done
@@ -44,24 +47,38 @@ report() { # key label cs_pages hugo_pages
     hg_s=$(col 1 "hugo-$name"); hg_mb=$(( $(col 2 "hugo-$name") / 1024 ))
     awk -v n="$label" -v p="$cs_pages" -v hp="$hugo_pages" -v c="$cs_s" -v cm="$cs_mb" -v h="$hg_s" -v hm="$hg_mb" -v cp="$cp_s" 'BEGIN {
       cps = p / (c > 0 ? c : 0.001); hps = hp / (h > 0 ? h : 0.001)
-      printf "%-10s %8d %9.2f %10.0f %9d %9.2f %10.0f %9d %7.2fx %7.2fx\n", n, p, c, cps, cm, h, hps, hm, hps / cps, c / (cp > 0 ? cp : 0.001) }'
+      printf "%-10s %8d %9.2f %10.0f %9d %9.2f %10.0f %9d %7.2fx %7.2fx\n", n, p, c, cps, cm, h, hps, hm, cps / hps, c / (cp > 0 ? cp : 0.001) }'
   else
     awk -v n="$label" -v p="$cs_pages" -v c="$cs_s" -v cm="$cs_mb" -v cp="$cp_s" 'BEGIN {
       printf "%-10s %8d %9.2f %10.0f %9d %9s %10s %9s %8s %7.2fx\n", n, p, c, p / (c > 0 ? c : 0.001), cm, "-", "-", "-", "-", c / (cp > 0 ? cp : 0.001) }'
   fi
 }
 
+report_cold() { # key cs_pages hugo_pages
+  awk -v n="N=$1 cold" -v p="$2" -v hp="$3" -v c="$(col 1 "cold-$1")" -v h="$(col 1 "hcold-$1")" -v cp="$(col 1 "cp-$1")" 'BEGIN {
+    printf "%-10s %8d %9.2f %10.0f %9s %9.2f %10.0f %9s %7.2fx %7.2fx\n", n, p, c, p / c, "", h, hp / h, "", (p / c) / (hp / h), c / cp }'
+}
+
 for N in $SIZES; do
   python3 tests/bench/gen.py "$N" "$WORK/n$N" "$REPO" >/dev/null
-  measure "cs-$N" "$BIN" build --quiet --root "$WORK/n$N/codesite" --output "$WORK/n$N/cs-out"
-  measure "hugo-$N" hugo --quiet --source "$WORK/n$N/hugo" --destination "$WORK/n$N/hugo-out"
-  measure "cp-$N" sh -c "rm -rf '$WORK/n$N/cp-out' && cp -r '$WORK/n$N/cs-out' '$WORK/n$N/cp-out'"
-  report "$N" "N=$N" "$(html_count "$WORK/n$N/cs-out")" "$(html_count "$WORK/n$N/hugo-out")"
-  rm -rf "$WORK/n$N"
+  D=$WORK/n$N
+  # Rebuild over the previous output (what a writer or CI cache does), both tools alike.
+  measure "cs-$N" true "$BIN" build --quiet --root "$D/codesite" --output "$D/cs-out"
+  measure "hugo-$N" true hugo --quiet --source "$D/hugo" --destination "$D/hugo-out"
+  # Cold: into an empty folder every time (the deletion is not timed).
+  measure "cold-$N" "rm -rf '$D/cold' '$D/.cold.codesite-next'" "$BIN" build --quiet --root "$D/codesite" --output "$D/cold"
+  measure "hcold-$N" "rm -rf '$D/hcold'" hugo --quiet --source "$D/hugo" --destination "$D/hcold"
+  measure "cp-$N" "rm -rf '$D/cp-out'" cp -r "$D/cs-out" "$D/cp-out"
+  report "$N" "N=$N" "$(html_count "$D/cs-out")" "$(html_count "$D/hugo-out")"
+  report_cold "$N" "$(html_count "$D/cs-out")" "$(html_count "$D/hugo-out")"
+  rm -rf "$D"
 done
 
-measure cs-bundled "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out"
-measure cp-bundled sh -c "rm -rf '$WORK/bundled-cp' && cp -r '$WORK/bundled-out' '$WORK/bundled-cp'"
+measure cs-bundled true "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out"
+measure cold-bundled "rm -rf '$WORK/bcold' '$WORK/.bcold.codesite-next'" "$BIN" build --quiet --root "$REPO" --output "$WORK/bcold"
+measure cp-bundled "rm -rf '$WORK/bundled-cp'" cp -r "$WORK/bundled-out" "$WORK/bundled-cp"
 report bundled bundled "$(html_count "$WORK/bundled-out")" ""
-echo "medians of $RUNS runs; pages = HTML files in the output (redirect pages included, for both tools);"
+awk -v c="$(col 1 cold-bundled)" -v cp="$(col 1 cp-bundled)" 'BEGIN { printf "%-10s cold build %.2f s, cp -r floor %.2f s, ratio %.2fx\n", "bundled", c, cp, c / (cp > 0 ? cp : 0.001) }' 
+echo "Medians of $RUNS runs. pages = HTML files in the output (redirect pages included, for both tools)."
+echo "N=… rows rebuild over the previous output; 'cold' rows build into an empty folder each time."
 echo "cs/hugo = codesite pages/s over Hugo pages/s; cs/cp = codesite wall time over the cp -r floor."
