@@ -1,0 +1,381 @@
+/* codesite front-end (contract: spec/FRONTEND.md): header search dropdown, search page, bounce
+ * explainer, 404 suggestion, copy-link buttons. Pages work without it; this only enhances.
+ * No libraries; the only request is the same-origin search index. */
+(() => {
+  'use strict';
+
+  const data = document.body.dataset;
+  const $ = (id) => document.getElementById(id);
+
+  /** Localized string from data-l-* on <body>, with {name} slots filled in. */
+  const t = (key, vars = {}) =>
+    Object.keys(vars).reduce((s, k) => s.split(`{${k}}`).join(vars[k]), data[key] || '');
+
+  function set(e, attrs) {
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+
+  /** New element; texts always go in as text, never as HTML. */
+  function el(tag, cls, text, attrs) {
+    const e = set(document.createElement(tag), attrs);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  const param = (name) => new URLSearchParams(location.search).get(name) || '';
+
+  /** Sets one query parameter of the address without adding a history entry. */
+  function setParam(name, value) {
+    const u = new URL(location.href);
+    if (value) u.searchParams.set(name, value); else u.searchParams.delete(name);
+    history.replaceState(history.state, '', u.pathname + u.search + u.hash);
+  }
+
+  function debounce(fn, ms) {
+    let timer;
+    return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  }
+
+  // A visually hidden live region for short announcements. Inside <main>, so that all
+  // content stays inside landmarks.
+  const announcer = el('div', 'visually-hidden', null, { role: 'status', 'aria-live': 'polite' });
+  (document.querySelector('main') || document.body).appendChild(announcer);
+  function announce(msg) {
+    announcer.textContent = ''; // so that the same message twice is announced twice
+    setTimeout(() => { announcer.textContent = msg; }, 50);
+  }
+
+  // ---- Search index
+
+  const indexes = {};
+
+  /** Loads an index once (a failure may be retried) and prepares it for matching. */
+  function loadIndex(url = data.searchIndex) {
+    if (!indexes[url]) {
+      indexes[url] = fetch(url, { credentials: 'same-origin' })
+        .then((r) => { if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`); return r.json(); })
+        .then((list) => list.map(prepare));
+      indexes[url].catch(() => { delete indexes[url]; });
+    }
+    return indexes[url];
+  }
+
+  // `codes` are what numeric queries compare with: "550", or "4.7.26", "5.7.26", "x.7.26".
+  // `order`: basic codes first, then enhanced ones, each numerically.
+  const prepare = (e) => ({
+    e,
+    codes: e.kind === 'enhanced' ? [...(e.concrete || []), String(e.registry).toLowerCase()] : [e.code],
+    title: String(e.title).toLowerCase(),
+    summary: String(e.summary).toLowerCase(),
+    order: e.kind === 'enhanced' ? 1e6 + e.subject * 1e3 + e.detail : +e.code,
+  });
+
+  /**
+   * Ranks entries for a query: 0 exact code, 1 code prefix, 2 title, 3 summary. Text matches
+   * are plain substrings (fine for Chinese, which has no spaces), of the whole query or of
+   * every whitespace-separated term.
+   */
+  function search(index, query) {
+    const q = query.trim().toLowerCase().replace(/^#/, '');
+    if (!q) return [];
+    const terms = q.split(/\s+/);
+    const numeric = /^[\dx][\d.]*$/.test(q);
+    const hits = [];
+    for (const p of index) {
+      let rank = -1;
+      if (numeric) {
+        if (p.codes.includes(q)) rank = 0;
+        else if (p.codes.some((c) => c.startsWith(q))) rank = 1;
+        // "7.26": subject.detail without the class (a leading 2, 4 or 5 is read as the class).
+        else if (/^[^245]/.test(q) && p.codes.includes('x.' + q)) rank = 1;
+      }
+      // "5" or "45" would match any text with that digit: short numbers match codes only.
+      if (rank < 0 && !(numeric && q.length < 3)) {
+        const all = `${p.codes.join(' ')} ${p.title} ${p.summary}`;
+        if (p.title.includes(q) || terms.every((w) => p.title.includes(w))) rank = 2;
+        else if (terms.every((w) => all.includes(w))) rank = 3;
+      }
+      if (rank >= 0) hits.push({ rank, p });
+    }
+    // Array#sort is stable, so equal entries keep the index order.
+    return hits.sort((a, b) => a.rank - b.rank || a.p.order - b.p.order).map((h) => h.p.e);
+  }
+
+  const badge = (code, kind) => el('span', `badge-mini badge-${kind}`, code);
+
+  // ---- Search dropdown (ARIA combobox) on the header and home page search fields.
+  // Focus stays in the input; the active option is tracked with aria-activedescendant.
+  // Enter without an active option submits the form to the search page, as without JS.
+
+  function combobox(input) {
+    const form = input.form;
+    const label = form.querySelector(`label[for="${input.id}"]`);
+    const list = el('ul', 'suggest', null, { id: input.id + '-list', role: 'listbox', 'aria-label': label ? label.textContent.trim() : '' });
+    list.hidden = true;
+    form.classList.add('has-suggest');
+    form.appendChild(list);
+    set(input, { role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': list.id, 'aria-expanded': 'false' });
+
+    let results = [];
+    let active = -1;
+    const announceCount = debounce((n, q) => announce(n ? t('lResults', { n }) : t('lNoResults', { q })), 600);
+
+    function setActive(i) {
+      const opts = list.children;
+      if (opts[active]) opts[active].setAttribute('aria-selected', 'false');
+      active = i;
+      if (opts[i]) {
+        opts[i].setAttribute('aria-selected', 'true');
+        input.setAttribute('aria-activedescendant', opts[i].id);
+        opts[i].scrollIntoView({ block: 'nearest' });
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    function open(show) {
+      if (!show) setActive(-1);
+      list.hidden = !show;
+      input.setAttribute('aria-expanded', String(show));
+    }
+
+    function render(entries) {
+      setActive(-1);
+      results = entries.slice(0, 8);
+      list.textContent = '';
+      results.forEach((e, i) => {
+        const li = el('li', 'suggest-option', null, { id: `${list.id}-${i}`, role: 'option', 'aria-selected': 'false' });
+        li.append(badge(e.code, e.class), ' ', el('span', 'suggest-title', e.title));
+        list.appendChild(li);
+      });
+      open(results.length > 0);
+    }
+
+    const go = (i) => { if (results[i]) location.href = results[i].url; };
+
+    input.addEventListener('focus', () => loadIndex().catch(() => {}));
+    input.addEventListener('input', () => {
+      const q = input.value;
+      if (!q.trim()) return render([]);
+      loadIndex().then((index) => {
+        if (input.value !== q) return; // typed on while the index loaded
+        const found = search(index, q);
+        render(found);
+        announceCount(found.length, q.trim());
+      }, () => render([]));
+    });
+    input.addEventListener('keydown', (ev) => {
+      const n = results.length;
+      if ((ev.key === 'ArrowDown' || ev.key === 'ArrowUp') && n) {
+        ev.preventDefault();
+        open(true);
+        // Cycles through the options and the input itself (-1).
+        let next = active + (ev.key === 'ArrowDown' ? 1 : -1);
+        if (next >= n) next = -1;
+        if (next < -1) next = n - 1;
+        setActive(next);
+      } else if (ev.key === 'Enter' && !list.hidden && active >= 0) {
+        ev.preventDefault();
+        go(active);
+      } else if (ev.key === 'Escape' && !list.hidden) {
+        ev.preventDefault(); // only when closing the list; otherwise Escape clears the field
+        open(false);
+      }
+    });
+    input.addEventListener('blur', () => open(false));
+    list.addEventListener('mousedown', (ev) => ev.preventDefault()); // keep focus in the input
+    list.addEventListener('click', (ev) => {
+      const li = ev.target.closest('[role="option"]');
+      if (li) go([...list.children].indexOf(li));
+    });
+    addEventListener('pageshow', () => open(false)); // back/forward cache
+  }
+
+  for (const id of ['site-q', 'home-q']) if ($(id) && $(id).form) combobox($(id));
+
+  // ---- Search page
+
+  (function searchPage() {
+    const form = $('search-form'), input = $('search-q'), status = $('search-status'), out = $('search-results');
+    if (!form || !input || !status || !out) return;
+    // While typing, the count is announced after a pause rather than on every key.
+    const setStatus = debounce((msg) => { status.textContent = msg; }, 400);
+
+    function run(typing) {
+      const q = input.value;
+      if (typing) setParam('q', q.trim());
+      if (!q.trim()) { out.textContent = ''; setStatus(''); return; }
+      loadIndex().then((index) => {
+        if (input.value !== q) return;
+        const found = search(index, q);
+        out.textContent = '';
+        for (const e of found) {
+          const a = el('a', 'result', null, { href: e.url });
+          const head = el('span', 'result-head');
+          head.append(badge(e.code, e.class), ' ', el('span', 'result-title', e.title));
+          a.append(head, el('span', 'result-summary', e.summary));
+          out.appendChild(el('li')).appendChild(a);
+        }
+        const msg = found.length ? t('lResults', { n: found.length }) : t('lNoResults', { q: q.trim() });
+        if (typing) setStatus(msg); else status.textContent = msg;
+      });
+    }
+
+    input.value = param('q');
+    run(false);
+    input.addEventListener('input', () => run(true));
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); run(true); });
+  })();
+
+  // ---- Bounce explainer
+
+  // A 3-digit number is a reply code for sure at the start of a line (after "S:", "<<<", …),
+  // after words like "said:", "smtp;", "returned '", or before an enhanced code. Elsewhere
+  // it counts only if it is a known code, so "300 seconds" is not reported.
+  const LINE_START = /^\s*(?:[SC]:|<<<|>>>|<-|->|[<>])?\s*$/;
+  const AFTER_WORD = /(?:said|replied|returned|response|reply|status|smtp|error|code|was)\W{0,3}$/i;
+
+  /** Codes in order of first appearance: [{kind: 'basic'|'enhanced', code, strong}]. */
+  function findCodes(text) {
+    const found = [];
+    let m;
+    const enh = /#?([245])\.(\d{1,3})\.(\d{1,3})/g;
+    while ((m = enh.exec(text))) {
+      // Not part of an IP address, a version number or a longer number.
+      if (/[\w.]/.test(text.charAt(m.index - 1)) || /^\.?\d/.test(text.slice(enh.lastIndex, enh.lastIndex + 2))) {
+        enh.lastIndex = m.index + 1;
+        continue;
+      }
+      found.push({ pos: m.index, kind: 'enhanced', code: `${m[1]}.${+m[2]}.${+m[3]}`, strong: true });
+    }
+    const basic = /[2-5]\d\d/g;
+    while ((m = basic.exec(text))) {
+      const rest = text.slice(basic.lastIndex);
+      // Not inside a word, a longer or dotted number, an IP address, a time or a date.
+      if (/[\w.:\-/#+]/.test(text.charAt(m.index - 1)) || /^(?:[\w:/@]|\.\d)/.test(rest)) continue;
+      const lead = text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index);
+      const strong = LINE_START.test(lead) || AFTER_WORD.test(lead) || /^[ -]#?[245]\.\d/.test(rest);
+      found.push({ pos: m.index, kind: 'basic', code: m[0], strong });
+    }
+    const seen = new Set();
+    return found.sort((x, y) => x.pos - y.pos).filter((f) => {
+      const key = f.kind + f.code;
+      return !seen.has(key) && seen.add(key);
+    });
+  }
+
+  /** The entry of a code: basic by number; enhanced by concrete code, else by X.subject.detail. */
+  function lookup(index, f) {
+    const has = (c) => index.find((p) => p.e.kind === f.kind && p.codes.includes(c));
+    const p = has(f.code) || (f.kind === 'enhanced' && has(f.code.replace(/^\w+/, 'x')));
+    return p && p.e;
+  }
+
+  const CLASS_OF_DIGIT = { 2: 'success', 4: 'transient', 5: 'permanent' };
+
+  (function explainPage() {
+    const form = $('explain-form'), area = $('explain-text'), status = $('explain-status'), out = $('explain-results');
+    // The home page has the same form without results: it just submits to the explainer.
+    if (!form || !area || !status || !out) return;
+
+    function explain() {
+      const text = area.value;
+      out.textContent = '';
+      status.textContent = '';
+      if (!text.trim()) return;
+      loadIndex().then((index) => {
+        const items = findCodes(text)
+          .map((f) => ({ f, e: lookup(index, f) }))
+          .filter((it) => it.e || it.f.strong);
+        if (!items.length) { status.textContent = t('lExplainNone'); return; }
+        const ul = out.appendChild(el('ul', 'explain-list'));
+        for (const { f, e } of items) {
+          const kind = f.kind === 'basic' ? e && e.class : CLASS_OF_DIGIT[f.code[0]];
+          const li = ul.appendChild(el('li', 'explain-item' + (e ? '' : ' explain-unknown')));
+          const head = li.appendChild(el('p', 'explain-head'));
+          head.append(el('code', 'explain-code' + (kind ? ` badge-mini badge-${kind}` : ''), f.code), ' ',
+            el('span', 'explain-kind', t(f.kind === 'basic' ? 'lBasic' : 'lEnhanced')));
+          if (e) {
+            const title = li.appendChild(el('p', 'explain-title'));
+            // Names the registry entry the link goes to ("X.7.0" for 4.7.0).
+            if (e.kind === 'enhanced') title.append(el('span', 'explain-registry', e.registry), ' ');
+            title.appendChild(el('a', null, e.title, { href: e.url }));
+            li.appendChild(el('p', 'explain-summary', e.summary));
+          } else {
+            li.appendChild(el('p', 'explain-summary', t('lUnknown', { code: f.code })));
+          }
+        }
+        status.textContent = t('lExplainFound', { n: items.length });
+      });
+    }
+
+    area.value = param('text') || area.value;
+    if (param('text')) explain();
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      setParam('text', area.value.trim() ? area.value : '');
+      explain();
+    });
+  })();
+
+  // ---- 404: suggest the page of a code in the address (/smtp/551, /5.7.26, …)
+
+  (function notFound() {
+    const box = $('code-suggestion');
+    if (!box) return;
+    const path = decodeURIComponent(location.pathname);
+    let m = /(?:^|[^\d.])([245x])\.(\d{1,3})\.(\d{1,3})(?!\d)/i.exec(path);
+    let f = m && { kind: 'enhanced', code: `${m[1].toLowerCase()}.${+m[2]}.${+m[3]}` };
+    if (!f && (m = /(?:^|[^\d.])([2-5]\d\d)(?![\d.])/.exec(path))) f = { kind: 'basic', code: m[1] };
+    if (!f) return;
+    // GitHub Pages serves the root 404 page for every missing address; under another
+    // language's prefix (/zh/…, found from the language switch) use that language's index.
+    let url = data.searchIndex;
+    if (data.home + 'search-index.json' === url) {
+      for (const a of document.querySelectorAll('.lang-switch a[href$="404.html"]')) {
+        const home = a.getAttribute('href').replace(/404\.html$/, '');
+        if (home.length > data.home.length && path.startsWith(home)) url = home + 'search-index.json';
+      }
+    }
+    loadIndex(url).then((index) => {
+      const e = lookup(index, f);
+      if (!e) return;
+      const shown = f.code[0] === 'x' ? e.registry : f.code;
+      const [before, ...after] = t('lSuggest').split('{code}');
+      box.replaceChildren(before, el('a', null, shown, { href: e.url }), after.join(shown));
+      box.hidden = false;
+    }, () => {});
+  })();
+
+  // ---- Copy-link buttons on section headings
+
+  function icon(d) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = set(document.createElementNS(ns, 'svg'), { viewBox: '0 0 24 24', 'aria-hidden': 'true' });
+    svg.appendChild(set(document.createElementNS(ns, 'path'), { d }));
+    return svg;
+  }
+  const LINK = 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1.2 1.2M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1.2-1.2';
+  const CHECK = 'M5 12.5l4.5 4.5L19 7.5';
+
+  for (const h of document.querySelectorAll('main h2[id], main h3[id]')) {
+    const btn = el('button', 'copy-link', null, { type: 'button', title: t('lCopy'), 'aria-label': t('lCopy') });
+    btn.appendChild(icon(LINK));
+    let timer;
+    btn.addEventListener('click', () => {
+      const url = location.href.split('#')[0] + '#' + h.id;
+      // The clipboard API needs a secure context; elsewhere the link goes in the address bar.
+      const copy = navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.reject();
+      copy.then(() => {
+        btn.classList.add('is-copied');
+        btn.replaceChildren(icon(CHECK));
+        announce(t('lCopied'));
+        clearTimeout(timer);
+        timer = setTimeout(() => { btn.classList.remove('is-copied'); btn.replaceChildren(icon(LINK)); }, 2000);
+      }, () => history.replaceState(history.state, '', '#' + h.id));
+    });
+    h.append(' ', btn);
+  }
+})();
