@@ -38,6 +38,14 @@ fn text<'a>(loc: &'a Localized, lang: &str, default: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The `fix` texts of one language, by audience.
+fn fix_texts<'a>(fix: &'a Fix, lang: &str, default: &str) -> BTreeMap<&'static str, &'a str> {
+    fix.parts()
+        .into_iter()
+        .map(|(k, t)| (k, text(t, lang, default)))
+        .collect()
+}
+
 fn kind_of(fam: &Family, digit: u8) -> &'static str {
     fam.class(digit).map(|c| c.kind.id()).unwrap_or("unknown")
 }
@@ -171,12 +179,7 @@ fn api_text<'a>(site: &Site, fam: &'a Family, d: &'a CodeData, lang: &str) -> Ap
             .collect(),
         description: text(&d.description, lang, default),
         when: text(&d.when, lang, default),
-        fix: d
-            .fix
-            .parts()
-            .into_iter()
-            .map(|(k, t)| (k, text(t, lang, default)))
-            .collect(),
+        fix: fix_texts(&d.fix, lang, default),
         closest: d.closest.as_ref().map(|t| text(t, lang, default)),
     }
 }
@@ -270,12 +273,7 @@ pub fn api_enhanced(site: &Site, urls: &Urls, fam: &Family, e: &Enhanced) -> Vec
                         subject: subject.map(|s| text(&s.name, lang, default)).unwrap_or(""),
                         description: text(&d.description, lang, default),
                         when: text(&d.when, lang, default),
-                        fix: d
-                            .fix
-                            .parts()
-                            .into_iter()
-                            .map(|(k, t)| (k, text(t, lang, default)))
-                            .collect(),
+                        fix: fix_texts(&d.fix, lang, default),
                     },
                 )
             })

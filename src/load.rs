@@ -183,15 +183,27 @@ fn yaml_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
         if name.starts_with('.') {
             continue;
         }
-        if entry.file_type().is_file() && name.ends_with(".yaml") {
+        if entry.path_is_symlink() {
+            // A link could point anywhere on the build machine, and parse errors quote the
+            // offending text: never read through one.
+            diags.push(
+                Diagnostic::error(rel(root, p), "symbolic links are not allowed in content")
+                    .hint("replace the link with the file itself"),
+            );
+        } else if entry.file_type().is_file() && name.ends_with(".yaml") {
             out.push(p.to_path_buf());
         } else {
-            let hint = if name.ends_with(".yml") {
-                "rename it to end in .yaml"
+            let (what, hint) = if entry.file_type().is_dir() {
+                (
+                    "unexpected folder",
+                    "this folder holds only .yaml files, no subfolders",
+                )
+            } else if name.ends_with(".yml") {
+                ("unexpected file", "rename it to end in .yaml")
             } else {
-                "this folder holds only .yaml files"
+                ("unexpected file", "this folder holds only .yaml files")
             };
-            diags.push(Diagnostic::error(rel(root, p), "unexpected file or folder").hint(hint));
+            diags.push(Diagnostic::error(rel(root, p), what).hint(hint));
         }
     }
     out

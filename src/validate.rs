@@ -16,8 +16,10 @@ pub struct Options {
 }
 
 /// Names that may not be used as a family folder, because the site uses them at the top level.
+/// Windows device names are reserved too, so a site checked out there still builds.
 const RESERVED: &[&str] = &[
-    "api", "static", "search", "explain", "assets", "404", "sitemap",
+    "api", "static", "search", "explain", "assets", "404", "sitemap", "con", "nul", "prn", "aux",
+    "com1", "lpt1",
 ];
 
 /// Checks a localized map: every configured language present and non-empty, no unknown language.
@@ -58,9 +60,26 @@ impl LocCheck<'_> {
         }
     }
 
-    fn fix(&self, src: &Source, fix: &Fix, diags: &mut Diagnostics) {
+    /// The texts every code page has (basic or enhanced): title, summary, description, when,
+    /// and at least one `fix` audience.
+    fn page_texts(&self, src: &Source, texts: [&Localized; 4], fix: &Fix, diags: &mut Diagnostics) {
+        for (name, t) in ["title", "summary", "description", "when"]
+            .into_iter()
+            .zip(texts)
+        {
+            self.check(src, name, t, diags);
+        }
         for (key, t) in fix.parts() {
             self.check(src, &format!("fix.{key}"), t, diags);
+        }
+        if fix.parts().is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    &src.file,
+                    "`fix` needs at least one of sender, sending_admin, receiving_admin",
+                )
+                .at(src.locate_key("fix")),
+            );
         }
     }
 }
@@ -430,20 +449,12 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
                 ),
             }
         }
-        lc.check(src, "title", &d.title, diags);
-        lc.check(src, "summary", &d.summary, diags);
-        lc.check(src, "description", &d.description, diags);
-        lc.check(src, "when", &d.when, diags);
-        lc.fix(src, &d.fix, diags);
-        if d.fix.parts().is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    &src.file,
-                    "`fix` needs at least one of sender, sending_admin, receiving_admin",
-                )
-                .at(src.locate_key("fix")),
-            );
-        }
+        lc.page_texts(
+            src,
+            [&d.title, &d.summary, &d.description, &d.when],
+            &d.fix,
+            diags,
+        );
     }
     // References to other codes are checked once all codes are known.
     for c in &fam.codes {
@@ -541,20 +552,13 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
                 );
             }
         }
-        lc.check(src, "title", &e.data.title, diags);
-        lc.check(src, "summary", &e.data.summary, diags);
-        lc.check(src, "description", &e.data.description, diags);
-        lc.check(src, "when", &e.data.when, diags);
-        lc.fix(src, &e.data.fix, diags);
-        if e.data.fix.parts().is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    &src.file,
-                    "`fix` needs at least one of sender, sending_admin, receiving_admin",
-                )
-                .at(src.locate_key("fix")),
-            );
-        }
+        let d = &e.data;
+        lc.page_texts(
+            src,
+            [&d.title, &d.summary, &d.description, &d.when],
+            &d.fix,
+            diags,
+        );
     }
 
     // Curated pairs.

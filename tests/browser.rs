@@ -8,7 +8,7 @@
 
 mod common;
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn tools_ready() -> bool {
@@ -29,29 +29,12 @@ fn tools_ready() -> bool {
     ok
 }
 
-fn build_site(dir: &Path) -> PathBuf {
-    let out = dir.join("public");
-    let r = run_in(
-        &repo(),
-        &[
-            "build",
-            "--strict",
-            "--quiet",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    out
-}
-
 #[test]
 fn pages_work_in_headless_chromium() {
     if !tools_ready() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = build_site(tmp.path());
+    let out = bundled_site();
     let r = Command::new("node")
         .arg(repo().join("tests/browser/run.mjs"))
         .arg(&out)
@@ -72,8 +55,7 @@ fn every_page_passes_the_nu_html_checker() {
     if !tools_ready() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = build_site(tmp.path());
+    let out = bundled_site();
     let jar = repo().join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
     let r = Command::new("java")
         .args(["-Xss4m", "-jar"])

@@ -3,33 +3,10 @@
 mod common;
 use common::site_checks::*;
 use common::*;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
-/// The bundled site built once per test binary with `--strict`, at the domain root.
 fn built() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let r = run_in(
-            &repo(),
-            &[
-                "build",
-                "--strict",
-                "--quiet",
-                "--output",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert_eq!(
-            r.code, 0,
-            "bundled site must build with --strict:\n{}",
-            r.stderr
-        );
-        (tmp, out)
-    });
-    out
+    bundled_site()
 }
 
 fn api(name: &str) -> serde_json::Value {
@@ -409,5 +386,59 @@ fn no_published_url_is_ever_dropped() {
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join("\n")
+    );
+}
+
+/// A strict Content-Security-Policy (`default-src 'self'`) must hold: no inline script, no
+/// inline style, no event-handler attributes; external links open with `rel="noopener"`.
+#[test]
+fn pages_are_csp_clean_and_external_links_are_noopener() {
+    let mut bad = Vec::new();
+    for page in pages(built()) {
+        let raw = &page.raw;
+        if !raw.contains("http-equiv=\"refresh\"")
+            && !raw.contains("Content-Security-Policy\" content=\"default-src 'self'")
+        {
+            bad.push(format!("{}: no CSP meta", page.rel));
+        }
+        for tag in raw
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or(""))
+        {
+            let lower = tag.to_ascii_lowercase();
+            if lower.starts_with("script") && !lower.contains(" src=") {
+                bad.push(format!("{}: inline script", page.rel));
+            }
+            if lower.starts_with("style") {
+                bad.push(format!("{}: <style> element", page.rel));
+            }
+            if lower
+                .split_whitespace()
+                .skip(1)
+                .any(|a| a.starts_with("style=") || (a.starts_with("on") && a.contains('=')))
+            {
+                bad.push(format!(
+                    "{}: inline style or handler in <{}>",
+                    page.rel,
+                    tag.chars().take(60).collect::<String>()
+                ));
+            }
+            if lower.starts_with("a ")
+                && lower.contains("href=\"http")
+                && !lower.contains("noopener")
+            {
+                bad.push(format!(
+                    "{}: external link without rel=noopener: <{tag}>",
+                    page.rel
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad[..bad.len().min(30)].join("\n")
     );
 }

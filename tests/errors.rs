@@ -324,3 +324,29 @@ fn refuses_output_it_did_not_create() {
     );
     assert!(site.root().join("config.yaml").is_file());
 }
+
+#[test]
+fn symbolic_links_are_refused() {
+    let err = fails(
+        |s| {
+            std::os::unix::fs::symlink("/etc/passwd", s.root().join("content/smtp/codes/552.yaml"))
+                .unwrap();
+            std::os::unix::fs::symlink(
+                "/nonexistent",
+                s.root().join("content/smtp/codes/553.yaml"),
+            )
+            .unwrap();
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn a_folder_where_a_file_belongs() {
+    let err = fails(
+        |s| std::fs::create_dir_all(s.root().join("content/smtp/codes/552.yaml")).unwrap(),
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}

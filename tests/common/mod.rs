@@ -109,6 +109,32 @@ pub fn run_in(root: &Path, args: &[&str]) -> Output {
 
 pub mod site_checks;
 
+/// The bundled site built once per test binary with `--strict`, at the domain root.
+pub fn bundled_site() -> &'static Path {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let r = run_in(
+            &repo(),
+            &[
+                "build",
+                "--strict",
+                "--quiet",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            r.code, 0,
+            "bundled site must build with --strict:\n{}",
+            r.stderr
+        );
+        (tmp, out)
+    });
+    out
+}
+
 /// Every file under `dir`, as `/`-separated paths relative to it, sorted.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(dir)
