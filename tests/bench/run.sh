@@ -20,19 +20,16 @@ BIN=$REPO/target/release/codesite
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/codesite-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# measure NAME PREP CMD... : runs CMD $RUNS times (after one warm-up), records wall seconds and
-# max RSS. PREP is a shell command run, untimed, before each run (e.g. deleting the last output).
-measure() {
+# once NAME PREP CMD... : one timed run of CMD, appended to NAME.times as "seconds maxRSS-KB".
+# PREP is a shell command run first, untimed (e.g. deleting the last output).
+once() {
   local name=$1 prep=$2; shift 2
-  sh -c "$prep"
-  "$@" >/dev/null 2>&1 || { echo "warm-up of $name failed: $*" >&2; "$@"; exit 1; }
-  : > "$WORK/$name.times"
-  for _ in $(seq "$RUNS"); do
-    sh -c "$prep"; sync
-    /usr/bin/time -f "%e %M" -o "$WORK/$name.one" "$@" >/dev/null 2>&1
-    cat "$WORK/$name.one" >> "$WORK/$name.times"
-  done
+  sh -c "$prep"; sync
+  /usr/bin/time -f "%e %M" -o "$WORK/$name.one" "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; "$@"; exit 1; }
+  cat "$WORK/$name.one" >> "$WORK/$name.times"
 }
+# This machine's disk slows down under sustained writes, so the tools take turns within each
+# round instead of one tool running all its rounds first: every ratio compares like with like.
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 col() { awk -v c="$1" '{print $c}' "$WORK/$2.times" | median; }
 html_count() { find "$1" -name '*.html' | wc -l; }
@@ -62,21 +59,29 @@ report_cold() { # key cs_pages hugo_pages
 for N in $SIZES; do
   python3 tests/bench/gen.py "$N" "$WORK/n$N" "$REPO" >/dev/null
   D=$WORK/n$N
-  # Rebuild over the previous output (what a writer or CI cache does), both tools alike.
-  measure "cs-$N" true "$BIN" build --quiet --root "$D/codesite" --output "$D/cs-out"
-  measure "hugo-$N" true hugo --quiet --source "$D/hugo" --destination "$D/hugo-out"
-  # Cold: into an empty folder every time (the deletion is not timed).
-  measure "cold-$N" "rm -rf '$D/cold' '$D/.cold.codesite-next'" "$BIN" build --quiet --root "$D/codesite" --output "$D/cold"
-  measure "hcold-$N" "rm -rf '$D/hcold'" hugo --quiet --source "$D/hugo" --destination "$D/hcold"
-  measure "cp-$N" "rm -rf '$D/cp-out'" cp -r "$D/cs-out" "$D/cp-out"
+  rm -f "$WORK"/*-"$N".times
+  "$BIN" build --quiet --root "$D/codesite" --output "$D/cs-out" >/dev/null          # warm-up
+  hugo --quiet --source "$D/hugo" --destination "$D/hugo-out" >/dev/null
+  for _ in $(seq "$RUNS"); do
+    # Rebuild over the previous output (what a writer or a CI cache does), both tools alike.
+    once "cs-$N" true "$BIN" build --quiet --root "$D/codesite" --output "$D/cs-out"
+    once "hugo-$N" true hugo --quiet --source "$D/hugo" --destination "$D/hugo-out"
+    # Cold: into an empty folder every time.
+    once "cold-$N" "rm -rf '$D/cold' '$D/.cold.codesite-next'" "$BIN" build --quiet --root "$D/codesite" --output "$D/cold"
+    once "hcold-$N" "rm -rf '$D/hcold'" hugo --quiet --source "$D/hugo" --destination "$D/hcold"
+    once "cp-$N" "rm -rf '$D/cp-out'" cp -r "$D/cs-out" "$D/cp-out"
+  done
   report "$N" "N=$N" "$(html_count "$D/cs-out")" "$(html_count "$D/hugo-out")"
   report_cold "$N" "$(html_count "$D/cs-out")" "$(html_count "$D/hugo-out")"
   rm -rf "$D"
 done
 
-measure cs-bundled true "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out"
-measure cold-bundled "rm -rf '$WORK/bcold' '$WORK/.bcold.codesite-next'" "$BIN" build --quiet --root "$REPO" --output "$WORK/bcold"
-measure cp-bundled "rm -rf '$WORK/bundled-cp'" cp -r "$WORK/bundled-out" "$WORK/bundled-cp"
+"$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out" >/dev/null            # warm-up
+for _ in $(seq "$RUNS"); do
+  once cs-bundled true "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out"
+  once cold-bundled "rm -rf '$WORK/bcold' '$WORK/.bcold.codesite-next'" "$BIN" build --quiet --root "$REPO" --output "$WORK/bcold"
+  once cp-bundled "rm -rf '$WORK/bundled-cp'" cp -r "$WORK/bundled-out" "$WORK/bundled-cp"
+done
 report bundled bundled "$(html_count "$WORK/bundled-out")" ""
 awk -v c="$(col 1 cold-bundled)" -v cp="$(col 1 cp-bundled)" 'BEGIN { printf "%-10s cold build %.2f s, cp -r floor %.2f s, ratio %.2fx\n", "bundled", c, cp, c / (cp > 0 ? cp : 0.001) }' 
 echo "Medians of $RUNS runs. pages = HTML files in the output (redirect pages included, for both tools)."
