@@ -393,9 +393,7 @@ impl<'a> Renderer<'a> {
                 .codes
                 .par_iter()
                 .map(|c| {
-                    Value::from_serializable(&Self::code_view(
-                        site, urls, li, fam, c, &pairs, &lang,
-                    ))
+                    Value::from_serializable(&Self::code_view(urls, li, fam, c, &pairs, &lang))
                 })
                 .collect();
             codes.push(cv);
@@ -480,7 +478,6 @@ impl<'a> Renderer<'a> {
     }
 
     fn code_view(
-        site: &Site,
         urls: &Urls,
         li: usize,
         fam: &Family,
@@ -489,7 +486,6 @@ impl<'a> Renderer<'a> {
         lang: &Lang,
     ) -> CodeView {
         let d = &c.data;
-        let _ = site;
         let related: Vec<Brief> = d
             .related
             .iter()
