@@ -20,6 +20,12 @@ pub struct Source {
 }
 
 impl Source {
+    /// File name without `.yaml`: what the code in the file must match.
+    pub fn stem(&self) -> &str {
+        let name = self.file.rsplit('/').next().unwrap_or("");
+        name.strip_suffix(".yaml").unwrap_or(name)
+    }
+
     /// Line and column (1-based) of the first line that starts with `key:` (at any indent).
     pub fn locate_key(&self, key: &str) -> Option<(usize, usize)> {
         let pat = format!("{key}:");

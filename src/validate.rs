@@ -290,12 +290,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     for c in &fam.codes {
         let d = &c.data;
         let src = &c.source;
-        let stem = src
-            .file
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".yaml");
+        let stem = src.stem();
         if let Some(prev) = by_code.insert(d.code, c) {
             diags.push(
                 Diagnostic::error(&src.file, format!("code {} is defined twice", d.code))
@@ -473,12 +468,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     let mut by_slug: BTreeMap<(u16, u16), &Enhanced> = BTreeMap::new();
     for e in &fam.enhanced {
         let src = &e.source;
-        let stem = src
-            .file
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".yaml");
+        let stem = src.stem();
         if let Some(prev) = by_slug.insert((e.subject, e.detail), e) {
             diags.push(
                 Diagnostic::error(

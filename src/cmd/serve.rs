@@ -289,17 +289,10 @@ fn handle(request: tiny_http::Request, out: &Path, status: &Mutex<Status>) {
             None,
         );
     }
-    let Some(decoded) = percent_decode(path) else {
-        return respond(
-            request,
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request".to_vec(),
-            None,
-        );
-    };
+    // Only plain relative paths inside the preview folder are served.
+    let decoded = percent_decode(path).unwrap_or_default();
     let rel = Path::new(decoded.trim_start_matches('/'));
-    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+    if decoded.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return respond(
             request,
             400,
