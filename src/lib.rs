@@ -3,6 +3,8 @@
 //! The build is a one-way pipeline, one module per stage:
 //! [`load`] → [`validate`] → [`plan`] → [`render`] → [`write`]. [`build`] runs it.
 
+#![warn(missing_docs)]
+
 pub mod build;
 pub mod cmd;
 pub mod compare;

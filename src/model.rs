@@ -49,10 +49,10 @@ impl Source {
             } else {
                 0
             };
-            if let Some(rest) = line.get(start..) {
-                if let Some(off) = find_token(rest, value) {
-                    return Some((i + 1, start + off + 1));
-                }
+            if let Some(rest) = line.get(start..)
+                && let Some(off) = find_token(rest, value)
+            {
+                return Some((i + 1, start + off + 1));
             }
             // Stop at the next top-level key.
             if i + 1 > kl && !line.starts_with(' ') && !line.starts_with('-') && !line.is_empty() {

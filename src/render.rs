@@ -66,11 +66,11 @@ impl Engine {
         for t in templates {
             let mut probe = Tera::new();
             probe.set_fallback_prefixes(["templates/"]).ok()?;
-            if let Err(e) = probe.add_raw_template(&t.file, &t.text) {
-                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                    diags.push(tera_diag(&e, &t.file));
-                    ok = false;
-                }
+            if let Err(e) = probe.add_raw_template(&t.file, &t.text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diags.push(tera_diag(&e, &t.file));
+                ok = false;
             }
         }
         if !ok {

@@ -210,20 +210,21 @@ fn check_labels(site: &Site, templates: &[TemplateFile], diags: &mut Diagnostics
                     !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
                 if word_start && !key.is_empty() {
                     for lang in &site.config.languages {
-                        if let Some(labels) = site.i18n.get(&lang.code) {
-                            if !labels.map.contains_key(&key) && lang.code == default.code {
-                                diags.push(
-                                    Diagnostic::error(
-                                        &t.file,
-                                        format!(
-                                            "label `{key}` is not defined in {}",
-                                            labels.source.file
-                                        ),
-                                    )
-                                    .at(Some((lineno + 1, offset + i + 1)))
-                                    .hint("add it to every file in i18n/"),
-                                );
-                            }
+                        if let Some(labels) = site.i18n.get(&lang.code)
+                            && !labels.map.contains_key(&key)
+                            && lang.code == default.code
+                        {
+                            diags.push(
+                                Diagnostic::error(
+                                    &t.file,
+                                    format!(
+                                        "label `{key}` is not defined in {}",
+                                        labels.source.file
+                                    ),
+                                )
+                                .at(Some((lineno + 1, offset + i + 1)))
+                                .hint("add it to every file in i18n/"),
+                            );
                         }
                     }
                 }

@@ -37,7 +37,7 @@ fn pages_work_in_headless_chromium() {
     let out = bundled_site();
     let r = Command::new("node")
         .arg(repo().join("tests/browser/run.mjs"))
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&r.stdout);
@@ -61,7 +61,7 @@ fn every_page_passes_the_nu_html_checker() {
         .args(["-Xss4m", "-jar"])
         .arg(jar)
         .args(["--skip-non-html", "--errors-only"])
-        .arg(&out)
+        .arg(out)
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&r.stderr);

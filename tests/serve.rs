@@ -54,9 +54,11 @@ fn start(site: &Site, extra: &[&str]) -> Server {
     });
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("serve printed its address");
+        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve did not print its address within 30 s");
+        };
         if let Some(rest) = line.split_once(" at http://127.0.0.1:") {
             let port = rest.1.split('/').next().unwrap().parse().unwrap();
             return Server {

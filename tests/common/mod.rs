@@ -94,9 +94,7 @@ pub struct Output {
 pub fn run_in(root: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_codesite"));
     cmd.args(args);
-    if !args.iter().any(|a| *a == "--root")
-        && !args.iter().any(|a| a.starts_with('-') && args.len() == 1)
-    {
+    if !args.contains(&"--root") && !args.iter().any(|a| a.starts_with('-') && args.len() == 1) {
         cmd.arg("--root").arg(root);
     }
     let out = cmd.output().expect("run codesite");

@@ -95,13 +95,12 @@ pub fn broken_links(out: &Path, base_path: &str, pages: &[Page]) -> Vec<String> 
                     bad.push(format!("{}: {link} (no such file)", page.rel));
                     continue;
                 };
-                if let Some(f) = frag {
-                    if !f.is_empty()
-                        && by_rel.contains_key(target.as_str())
-                        && !id_cache[target.as_str()].contains(f)
-                    {
-                        bad.push(format!("{}: {link} (no id {f:?} in {target})", page.rel));
-                    }
+                if let Some(f) = frag
+                    && !f.is_empty()
+                    && by_rel.contains_key(target.as_str())
+                    && !id_cache[target.as_str()].contains(f)
+                {
+                    bad.push(format!("{}: {link} (no id {f:?} in {target})", page.rel));
                 }
             }
         }
