@@ -73,7 +73,7 @@ pub fn search_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
             });
         }
         for e in &fam.enhanced {
-            let digit = e.data.classes.iter().copied().max().unwrap_or(5);
+            let digit = e.main_class();
             out.push(SearchEntry {
                 code: e.concrete().join(" / "),
                 kind: "enhanced",
@@ -114,10 +114,7 @@ fn api_rfcs(rfcs: &[RfcRef]) -> Vec<ApiRfc> {
         .map(|r| ApiRfc {
             rfc: r.rfc,
             section: r.section.clone(),
-            url: format!(
-                "https://www.rfc-editor.org/rfc/rfc{}.html#section-{}",
-                r.rfc, r.section
-            ),
+            url: r.url(),
         })
         .collect()
 }
@@ -345,7 +342,7 @@ pub fn api_index(site: &Site, urls: &Urls, fam: &Family) -> Vec<u8> {
             .map(|e| IndexItem {
                 code: e.data.code.clone(),
                 kind: "enhanced",
-                class: e.data.classes.iter().copied().max().unwrap_or(5),
+                class: e.main_class(),
                 concrete: e.concrete(),
                 title: per_lang(&e.data.title),
                 summary: per_lang(&e.data.summary),

@@ -213,6 +213,16 @@ pub struct RfcRef {
     pub section: String,
 }
 
+impl RfcRef {
+    /// Link to the section on the RFC Editor's site.
+    pub fn url(&self) -> String {
+        format!(
+            "https://www.rfc-editor.org/rfc/rfc{}.html#section-{}",
+            self.rfc, self.section
+        )
+    }
+}
+
 /// How to fix, per audience.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -362,6 +372,11 @@ impl Enhanced {
     /// URL slug: `x.7.26`.
     pub fn slug(&self) -> String {
         format!("x.{}.{}", self.subject, self.detail)
+    }
+
+    /// The most severe class it is used with: the badge colour and listing class of the entry.
+    pub fn main_class(&self) -> u8 {
+        self.data.classes.iter().copied().max().unwrap_or(5)
     }
 
     /// Concrete forms in use: `5.7.26`, `4.7.26`.

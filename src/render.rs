@@ -268,10 +268,7 @@ fn rfc_views(rfcs: &[RfcRef], lang: &Lang) -> Vec<RfcView> {
                 lang.label("rfc_section"),
                 &[("rfc", &r.rfc.to_string()), ("section", &r.section)],
             ),
-            url: format!(
-                "https://www.rfc-editor.org/rfc/rfc{}.html#section-{}",
-                r.rfc, r.section
-            ),
+            url: r.url(),
         })
         .collect()
 }
@@ -359,7 +356,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn enhanced_brief(urls: &Urls, li: usize, fam: &Family, e: &Enhanced, lang: &Lang) -> Brief {
-        let digit = e.data.classes.iter().copied().max().unwrap_or(5);
+        let digit = e.main_class();
         Brief {
             code: e.concrete().join(" / "),
             num: e.subject * 1000 + e.detail,

@@ -84,6 +84,17 @@ fn unchanged_files_are_not_rewritten_and_stale_files_go() {
     );
 }
 
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(dir.join(&f)).unwrap();
+            (f, b)
+        })
+        .collect()
+}
+
 /// Adds 98 synthetic codes to the fixture so that a build takes long enough to be killed.
 fn grow(site: &Site) {
     for code in (401..450).chain(501..550) {
@@ -103,13 +114,7 @@ fn a_build_killed_half_way_leaves_the_previous_output_intact() {
     let site = Site::fixture("mini");
     assert_eq!(site.run(&["build"]).code, 0);
     let public = site.root().join("public");
-    let before: Vec<(String, Vec<u8>)> = files(&public)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(public.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect();
+    let before = snapshot(&public);
 
     grow(&site);
     let next = site.root().join(".public.codesite-next");
@@ -130,13 +135,7 @@ fn a_build_killed_half_way_leaves_the_previous_output_intact() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let after: Vec<(String, Vec<u8>)> = files(&public)
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(public.join(&f)).unwrap();
-            (f, b)
-        })
-        .collect();
+    let after = snapshot(&public);
     assert!(before == after, "public/ changed after a killed build");
 
     // The next build recovers and publishes the grown site.
