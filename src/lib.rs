@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod compare;
 pub mod data;
 pub mod diag;
+pub mod glossary;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -369,11 +369,19 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
     let templates = load_templates(root, diags);
     let statics = list_static(root, diags);
 
+    let glossary_path = root.join("i18n").join("glossary.yaml");
+    let glossary = if glossary_path.is_file() {
+        parse_file::<crate::glossary::Glossary>(root, &glossary_path, diags)
+    } else {
+        None
+    };
+
     let site = config.map(|(config_source, config)| Site {
         config,
         config_source,
         i18n,
         families,
+        glossary,
     });
     Loaded {
         site,

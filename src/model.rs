@@ -469,6 +469,8 @@ pub struct Site {
     pub i18n: BTreeMap<String, Labels>,
     /// Families sorted by slug.
     pub families: Vec<Family>,
+    /// `i18n/glossary.yaml`, when the site has one.
+    pub glossary: Option<(Source, crate::glossary::Glossary)>,
 }
 
 /// Parses `X.7.26` (any case) or `5.7.26` into (first, subject, detail); first is None for X.

@@ -150,6 +150,10 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
     for fam in &site.families {
         validate_family(fam, &lc, diags);
     }
+
+    if let Some(g) = &site.glossary {
+        crate::glossary::check(site, g, diags);
+    }
 }
 
 /// Every language must have exactly the labels of the default language, and every `t.<key>`

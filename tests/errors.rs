@@ -350,3 +350,38 @@ fn a_folder_where_a_file_belongs() {
     );
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn glossary_variant_in_chinese_text() {
+    // A variant in a content field, in a label, and an English word that only looks like one:
+    // the glossary applies to the text under `zh:` keys and to i18n/zh.yaml, nowhere else.
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/codes/451.yaml",
+                "zh: 服务器出现临时故障。",
+                "zh: 服务器出现临时故障，或者正在限流。",
+            )
+            .edit(
+                "content/smtp/codes/451.yaml",
+                "en: Wait.",
+                "en: Wait (身份验证 is only an example here).",
+            )
+            .edit(
+                "i18n/zh.yaml",
+                "fix_sending_admin: 如果你管理发件方服务器",
+                "fix_sending_admin: 如果你管理发送方服务器",
+            );
+        },
+        &[],
+    );
+    assert_eq!(
+        err,
+        "error: content/smtp/codes/451.yaml:4:70: “限流” is not the glossary term for rate limiting, throttling: write “限速”
+  = hint: 接收方限制连接数、每小时邮件数或登录次数，都叫“限速”。
+error: i18n/zh.yaml:48:25: “发送方服务器” is not the glossary term for sending server (the MTA that delivers the message): write “发件方服务器”
+  = hint: 与“接收方服务器”对称；邮件客户端里的 outgoing server 设置写作“发件服务器（SMTP）”。
+2 errors found; nothing was written
+"
+    );
+}
