@@ -8,6 +8,7 @@
 pub mod build;
 pub mod cmd;
 pub mod compare;
+pub mod config_rules;
 pub mod data;
 pub mod diag;
 pub mod glossary;

@@ -95,48 +95,10 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
         );
         return;
     }
-    let errors_before = diags.error_count();
-    let mut seen = BTreeSet::new();
-    for l in &cfg.languages {
-        let ok = l.code.len() >= 2
-            && l.code.len() <= 8
-            && l.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
-        if !ok {
-            diags.push(
-                Diagnostic::error(
-                    &cs.file,
-                    format!("language code `{}` is not safe in a URL", l.code),
-                )
-                .at(cs.locate_value("code", &l.code))
-                .hint("use a short lowercase code such as `en` or `zh`"),
-            );
-        }
-        if !seen.insert(l.code.as_str()) {
-            diags.push(
-                Diagnostic::error(&cs.file, format!("language `{}` is listed twice", l.code))
-                    .at(cs.locate_value("code", &l.code)),
-            );
-        }
-    }
-    if diags.error_count() > errors_before {
+    if !crate::config_rules::check(cfg, cs, diags) {
         // Every other check is phrased in terms of the languages; with a broken language
         // list they would only repeat this error many times over.
         return;
-    }
-    if !(cfg.base_url.starts_with('/')
-        || cfg.base_url.starts_with("https://")
-        || cfg.base_url.starts_with("http://"))
-    {
-        diags.push(
-            Diagnostic::error(
-                &cs.file,
-                format!(
-                    "base_url `{}` must start with / or http(s)://",
-                    cfg.base_url
-                ),
-            )
-            .at(cs.locate_key("base_url")),
-        );
     }
     let lc = LocCheck {
         langs: cfg.languages.iter().map(|l| l.code.as_str()).collect(),

@@ -234,6 +234,29 @@ fn unsafe_language_code() {
 }
 
 #[test]
+fn bad_config_values() {
+    // Each value ends up in URLs, robots.txt, HTML attributes or the CNAME file.
+    let err = fails(
+        |s| {
+            s.edit(
+                "config.yaml",
+                "base_url: /",
+                "base_url: \"/docs/\\nDisallow: /\"",
+            );
+            s.edit("config.yaml", "html_lang: zh-Hans", "html_lang: zh_Hans");
+            s.edit("config.yaml", "locale: en_US", "locale: en-us");
+            let text = std::fs::read_to_string(s.root().join("config.yaml")).unwrap();
+            s.write(
+                "config.yaml",
+                &format!("{text}cname: https://smtp.example.com/\n"),
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn unsafe_names() {
     let err = fails(
         |s| {
