@@ -9,7 +9,8 @@ use crate::write::Staging;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What the user asked for.
@@ -23,6 +24,72 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Missing translations are errors.
     pub strict: bool,
+    /// Shared with the caller: where the build is (for a progress line) and a stop request.
+    pub progress: Arc<Progress>,
+}
+
+/// A running build's stage and page count, and a way to stop it, shared with the caller.
+///
+/// The build only stores into atomics, so a caller can draw a progress line from another thread
+/// (the CLI on a terminal) or ask the build to stop (`serve` on Ctrl-C) without slowing it down.
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: Mutex<&'static str>,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    cancel: AtomicBool,
+}
+
+impl Progress {
+    /// The current stage (`loading`, `rendering`, …) and pages rendered out of the total.
+    pub fn get(&self) -> (&'static str, usize, usize) {
+        (
+            *self.stage.lock().unwrap(),
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Asks the build to stop: it renders nothing more and publishes nothing.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// True once [`Progress::cancel`] was called.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    fn set_stage(&self, stage: &'static str) {
+        *self.stage.lock().unwrap() = stage;
+    }
+}
+
+/// Hash of one output file's path and bytes, for [`Report::fingerprint`].
+fn page_hash(path: &str, bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// The error a cancelled build returns.
+fn cancelled() -> Vec<Diagnostic> {
+    vec![Diagnostic::error("build", "cancelled")]
+}
+
+/// `5881` → `5,881`: counts in messages read at a glance.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What a successful build did.
@@ -38,11 +105,24 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Files whose bytes changed (the rest were already up to date and not rewritten).
     pub changed: usize,
+    /// A hash of every output path and its bytes: two builds with the same fingerprint wrote the
+    /// same site. `serve` reloads the browser only when it changes.
+    pub fingerprint: u64,
 }
 
 impl Report {
-    /// One summary line: `wrote 1234 files (en: 50 code, …) in 0.41 s`.
+    /// The short summary: `wrote 5,881 files, 12 changed, 0.41 s`.
     pub fn summary(&self) -> String {
+        format!(
+            "wrote {} files, {} changed, {:.2} s",
+            thousands(self.total),
+            thousands(self.changed),
+            self.elapsed.as_secs_f64()
+        )
+    }
+
+    /// Files per language and kind (`en: 50 code, …; zh: …`), shown with `--verbose`.
+    pub fn detail(&self) -> String {
         let mut by_lang: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for ((kind, lang), n) in &self.counts {
             by_lang.entry(lang).or_default().push(format!("{n} {kind}"));
@@ -57,13 +137,7 @@ impl Report {
                 }
             })
             .collect();
-        format!(
-            "wrote {} files ({}; {} changed) in {:.2} s",
-            self.total,
-            parts.join("; "),
-            self.changed,
-            self.elapsed.as_secs_f64()
-        )
+        parts.join("; ")
     }
 }
 
@@ -72,10 +146,12 @@ pub fn check(
     opts: &BuildOptions,
 ) -> Result<(crate::model::Site, load::Loaded, Engine, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = Diagnostics::default();
+    opts.progress.set_stage("loading");
     let mut loaded = load::load(&opts.root, &mut diags);
     if let (Some(site), Some(b)) = (loaded.site.as_mut(), &opts.base_url) {
         site.config.base_url = b.clone();
     }
+    opts.progress.set_stage("checking");
     if let Some(site) = &loaded.site {
         validate::validate(
             site,
@@ -110,8 +186,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
             last = Instant::now();
         }
     };
+    let progress = &opts.progress;
     let (site, loaded, engine, warnings) = check(opts)?;
     lap("load + validate");
+    if progress.cancelled() {
+        return Err(cancelled());
+    }
+    progress.set_stage("planning");
     let urls = Urls::new(&site.config.base_url, &site.config.languages);
     let pages = plan::plan(&site, &urls, &loaded.statics);
 
@@ -142,6 +223,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         elapsed: Duration::ZERO,
         warnings,
         changed: 0,
+        fingerprint: 0,
     };
 
     let Some(output) = &opts.output else {
@@ -156,12 +238,20 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     })?;
     let renderer = Renderer::new(&site, &urls, &engine, &loaded.statics);
     lap("prepare shared views");
+    progress.total.store(pages.len(), Ordering::Relaxed);
+    progress.set_stage("rendering");
     let errors = Mutex::new(Diagnostics::default());
+    let fingerprint = AtomicU64::new(0);
     // Each page is written as soon as it is rendered, so memory never holds the whole site.
-    pages
-        .par_iter()
-        .for_each(|p: &Page| match renderer.render(p) {
+    pages.par_iter().for_each(|p: &Page| {
+        if progress.cancelled() {
+            return;
+        }
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        match renderer.render(p) {
             Ok(bytes) => {
+                // Summed, so the order the threads finish in does not matter.
+                fingerprint.fetch_add(page_hash(&p.out, &bytes), Ordering::Relaxed);
                 if let Err(e) = staging.write(&p.out, &bytes) {
                     errors
                         .lock()
@@ -170,13 +260,18 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
                 }
             }
             Err(d) => errors.lock().unwrap().push(d),
-        });
+        }
+    });
     let errors = errors.into_inner().unwrap();
     let changed = staging.changed();
     lap("render + write");
     if errors.has_errors() {
         return Err(errors.sorted());
     }
+    if progress.cancelled() {
+        return Err(cancelled());
+    }
+    progress.set_stage("publishing");
     staging.commit().map_err(|e| {
         vec![Diagnostic::error(
             output.display().to_string(),
@@ -187,6 +282,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     Ok(Report {
         elapsed: start.elapsed(),
         changed,
+        fingerprint: fingerprint.into_inner(),
         ..report
     })
 }

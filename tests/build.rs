@@ -19,19 +19,19 @@ fn output_file_list() {
 #[test]
 fn summary_line_counts_pages_per_kind_and_language() {
     let site = Site::fixture("mini");
-    let out = site.run(&["build"]);
+    let out = site.run(&["build", "--verbose"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let line = out.stdout.trim();
-    assert!(line.starts_with("wrote "), "{line}");
-    assert!(
-        line.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
-        "{line}"
-    );
-    assert!(
-        line.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
-        "{line}"
-    );
+    let (line, detail) = out.stdout.trim().split_once('\n').unwrap();
+    assert!(line.starts_with("wrote 59 files, "), "{line}");
     assert!(line.ends_with(" s"), "{line}");
+    assert!(
+        detail.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
+        "{detail}"
+    );
 }
 
 #[test]

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Site root.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// Site root; found by walking up from the current folder when not given.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Treat a missing translation as an error.
     #[arg(long)]
     pub strict: bool,
@@ -16,11 +16,17 @@ pub struct Args {
 
 /// Runs the command; returns the process exit code.
 pub fn run(args: Args) -> i32 {
+    let root = match super::site_root(args.root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return super::USAGE;
+        }
+    };
     let opts = BuildOptions {
-        root: args.root,
-        output: None,
-        base_url: None,
+        root,
         strict: args.strict,
+        ..Default::default()
     };
     match build::build(&opts) {
         Ok(report) => {
