@@ -1,31 +1,76 @@
-//! `codesite serve` against a temp copy of the fixture site: serving, live rebuilds, errors.
+//! `codesite serve` against a temp copy of the fixture site: serving, live rebuilds, errors, the
+//! idle path (no rebuild, no reload), clean stops, the private temp folder and GitHub Pages' URL
+//! rules. Each server runs with its own `TMPDIR`, so a test sees exactly the folders it made.
 
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 struct Server {
     child: Child,
     port: u16,
-    lines: std::sync::mpsc::Receiver<String>,
+    lines: Receiver<String>,
+    /// What it printed before its address (the first build's summary).
+    before: Vec<String>,
+    /// The server's TMPDIR.
+    tmp: tempfile::TempDir,
 }
 
 impl Server {
-    /// Sends Ctrl-C (SIGINT) and waits for a clean exit; returns the exit code.
-    fn interrupt(&mut self) -> i32 {
+    /// Sends `signal` (`INT` or `TERM`) and waits for the exit; returns the exit code and how
+    /// long the server took to stop.
+    fn signal(&mut self, signal: &str) -> (i32, Duration) {
         let pid = self.child.id().to_string();
-        Command::new("kill").args(["-INT", &pid]).status().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let sent = Instant::now();
+        Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        let deadline = sent + Duration::from_secs(20);
         loop {
             if let Some(st) = self.child.try_wait().unwrap() {
-                return st.code().unwrap_or(-1);
+                return (st.code().unwrap_or(-1), sent.elapsed());
             }
-            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
-            std::thread::sleep(Duration::from_millis(50));
+            assert!(
+                Instant::now() < deadline,
+                "serve did not stop on SIG{signal}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// Entries of the server's TMPDIR.
+    fn temp_entries(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Output lines printed so far that report a build.
+    fn builds(&self) -> Vec<String> {
+        self.lines
+            .try_iter()
+            .filter(|l| l.starts_with("wrote "))
+            .collect()
+    }
+
+    /// `(seq, version)` of `/__codesite/status`, answered at once.
+    fn status(&self) -> (u64, u64) {
+        let (code, _, body) = get(self.port, "/__codesite/status");
+        assert_eq!(code, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        (
+            v["seq"].as_u64().unwrap_or(0),
+            v["version"].as_u64().unwrap(),
+        )
     }
 }
 
@@ -37,10 +82,16 @@ impl Drop for Server {
 }
 
 fn start(site: &Site, extra: &[&str]) -> Server {
+    start_in(site, extra, tempfile::tempdir().unwrap())
+}
+
+/// Starts `serve` with `tmp` as its TMPDIR and waits for its address.
+fn start_in(site: &Site, extra: &[&str], tmp: tempfile::TempDir) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_codesite"))
         .args(["serve", "--port", "0", "--root"])
         .arg(site.root())
         .args(extra)
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -53,6 +104,7 @@ fn start(site: &Site, extra: &[&str]) -> Server {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(30);
+    let mut before = Vec::new();
     loop {
         let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
             let _ = child.kill();
@@ -65,22 +117,46 @@ fn start(site: &Site, extra: &[&str]) -> Server {
                 child,
                 port,
                 lines: rx,
+                before,
+                tmp,
             };
         }
+        before.push(line);
     }
 }
 
-/// Minimal HTTP/1.0 GET: (status, headers, body).
-fn get(port: u16, path: &str) -> (u16, String, String) {
+/// Sends `raw` (a whole request head) and returns (status, head, body).
+fn request(port: u16, raw: &[u8]) -> (u16, String, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // The server may answer and close before reading an oversized request to its end.
+    let _ = s.write_all(raw);
     let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
+    let _ = s.read_to_end(&mut buf);
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let code = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let code = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_else(|| panic!("no response to {:?}", String::from_utf8_lossy(raw)))
+        .parse()
+        .unwrap();
     (code, head.to_string(), body.to_string())
+}
+
+/// GET `path` with the right `Host`.
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    request(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+    )
+}
+
+/// The `Location` header of a response head.
+fn location(head: &str) -> &str {
+    head.lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap_or_else(|| panic!("no Location in {head}"))
 }
 
 /// Polls until `pred` holds for the page, or fails after 20 s.
@@ -97,6 +173,21 @@ fn wait_for(port: u16, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> S
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// CPU time (user + system) the process has used so far, from /proc.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').unwrap().1;
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    // Clock ticks are 1/100 s on Linux.
+    Duration::from_millis((f[0] + f[1]) * 10)
 }
 
 #[test]
@@ -121,15 +212,6 @@ fn serves_rebuilds_reports_errors_and_recovers() {
             .unwrap()
             .contains("livereload")
     );
-
-    let (code, head, _) = get(port, "/smtp/451");
-    assert_eq!(code, 301);
-    assert!(head.contains("Location: /smtp/451/"), "{head}");
-    let (code, _, body) = get(port, "/zh/smtp/999/");
-    assert_eq!(code, 404);
-    assert!(body.contains("找不到页面"), "Chinese 404 under /zh/");
-    let (code, _, _) = get(port, "/no/such/page");
-    assert_eq!(code, 404);
     let (code, head, body) = get(port, "/api/v1/smtp/451.json");
     assert_eq!(code, 200);
     assert!(head.contains("Content-Type: application/json"), "{head}");
@@ -137,10 +219,8 @@ fn serves_rebuilds_reports_errors_and_recovers() {
     let (code, head, _) = get(port, "/sitemap.xml");
     assert_eq!(code, 200);
     assert!(head.contains("Content-Type: application/xml"), "{head}");
-    let (code, _, _) = get(port, "/../../etc/passwd");
-    assert_ne!(code, 200);
 
-    // An edit is served after the debounced rebuild.
+    // An edit is served after the rebuild.
     site.edit(
         "content/smtp/codes/451.yaml",
         "Local error in processing",
@@ -165,7 +245,279 @@ fn serves_rebuilds_reports_errors_and_recovers() {
     wait_for(port, "/__codesite/status", "the error to clear", |b| {
         b.contains("\"error\":\"\"")
     });
-    assert_eq!(srv.interrupt(), 0);
+    assert_eq!(srv.signal("INT").0, 0);
+}
+
+/// Idle means idle: no rebuild, no reload, almost no CPU, even while pages are being read
+/// (each build reads every input; a watcher that took reads for edits rebuilt forever).
+#[test]
+fn idle_serve_neither_rebuilds_nor_reloads() {
+    let site = Site::fixture("mini");
+    let srv = start(&site, &[]);
+    assert_eq!(srv.before.len(), 1, "{:?}", srv.before);
+    assert!(srv.before[0].starts_with("wrote "), "{:?}", srv.before);
+    let before = srv.status();
+    let cpu_before = cpu_time(srv.child.id());
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        let (code, _, _) = get(srv.port, "/smtp/451/");
+        assert_eq!(code, 200);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let cpu = cpu_time(srv.child.id()) - cpu_before;
+    assert_eq!(srv.builds(), Vec::<String>::new(), "rebuilt with no edit");
+    assert_eq!(srv.status(), before, "told the tabs to reload with no edit");
+    assert!(
+        cpu < Duration::from_millis(100),
+        "used {cpu:?} of CPU in 10 s idle (over 1 %)"
+    );
+}
+
+/// One edit: exactly one rebuild and one reload. A save that changes no byte of the site (here a
+/// touch) may rebuild but must not reload.
+#[test]
+fn one_edit_gives_one_rebuild_and_one_reload() {
+    let site = Site::fixture("mini");
+    let srv = start(&site, &[]);
+    let (seq, version) = srv.status();
+
+    // A long poll, as the browser's script does: answered when the rebuild is done.
+    let port = srv.port;
+    let poll = std::thread::spawn(move || get(port, &format!("/__codesite/status?since={seq}")));
+    std::thread::sleep(Duration::from_millis(200));
+    site.edit(
+        "content/smtp/codes/451.yaml",
+        "Local error in processing",
+        "Local error while processing",
+    );
+    let (code, _, body) = poll.join().unwrap();
+    assert_eq!(code, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["version"], version + 1, "{body}");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(srv.builds().len(), 1, "one edit, one rebuild");
+    let (seq, now) = srv.status();
+    assert_eq!(now, version + 1, "one edit, one reload");
+
+    let p = site.root().join("content/smtp/codes/451.yaml");
+    let f = std::fs::File::options().write(true).open(&p).unwrap();
+    f.set_modified(std::time::SystemTime::now()).unwrap();
+    drop(f);
+    std::thread::sleep(Duration::from_secs(2));
+    let rebuilt = srv.builds();
+    assert!(
+        rebuilt.len() <= 1 && rebuilt.iter().all(|l| l.ends_with("no reload")),
+        "{rebuilt:?}"
+    );
+    assert_eq!(srv.status(), (seq, now), "same bytes, no reload");
+}
+
+/// Ctrl-C and SIGTERM: exit 0 within 2 s, and the temp folder is gone, also when the signal
+/// arrives while a rebuild runs.
+#[test]
+fn sigint_and_sigterm_stop_within_two_seconds_and_leave_no_temp_folder() {
+    let site = Site::fixture("mini");
+    for (signal, mid_build) in [
+        ("INT", false),
+        ("TERM", false),
+        ("INT", true),
+        ("TERM", true),
+    ] {
+        let mut srv = start(&site, &[]);
+        let (code, _, _) = get(srv.port, "/");
+        assert_eq!(code, 200);
+        assert_eq!(srv.temp_entries().len(), 1, "{:?}", srv.temp_entries());
+        if mid_build {
+            let text = std::fs::read_to_string(site.root().join("config.yaml")).unwrap();
+            std::fs::write(site.root().join("config.yaml"), format!("{text}\n")).unwrap();
+            std::thread::sleep(Duration::from_millis(80));
+        }
+        let (code, took) = srv.signal(signal);
+        assert_eq!(code, 0, "SIG{signal}");
+        assert!(took < Duration::from_secs(2), "SIG{signal} took {took:?}");
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            srv.temp_entries(),
+            Vec::<PathBuf>::new(),
+            "SIG{signal} left a temp folder"
+        );
+        let rest: Vec<String> = srv.lines.try_iter().collect();
+        assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
+    }
+}
+
+/// The temp folder is new on every start, private (0700) and not predictable, and everything the
+/// build writes lives inside it: entries another user planted in TMPDIR (a link named like the
+/// old predictable folder, a fake staging sibling with a link inside) are never written through.
+#[test]
+fn temp_folder_is_private_and_planted_entries_are_not_written_through() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let site = Site::fixture("mini");
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tempfile::tempdir().unwrap();
+    symlink(victim.path(), tmp.path().join("codesite-serve")).unwrap();
+    let sibling = tmp.path().join(".codesite-serve.codesite-next");
+    std::fs::create_dir(&sibling).unwrap();
+    std::fs::write(
+        sibling.join(".codesite-output"),
+        "# generated by codesite\n",
+    )
+    .unwrap();
+    symlink(victim.path(), sibling.join("smtp")).unwrap();
+    let planted: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+
+    let mut names = Vec::new();
+    let mut srv = start_in(&site, &[], tmp);
+    for _ in 0..2 {
+        let new: Vec<PathBuf> = srv
+            .temp_entries()
+            .into_iter()
+            .filter(|p| !planted.contains(p))
+            .collect();
+        assert_eq!(new.len(), 1, "one private folder: {new:?}");
+        let meta = std::fs::symlink_metadata(&new[0]).unwrap();
+        assert!(meta.is_dir(), "a real folder, not a link");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+        let name = new[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!names.contains(&name), "folder name reused: {name}");
+        names.push(name);
+        assert_eq!(srv.signal("TERM").0, 0);
+        assert_eq!(
+            srv.temp_entries(),
+            planted,
+            "only the planted entries remain"
+        );
+        let tmp = std::mem::replace(&mut srv.tmp, tempfile::tempdir().unwrap());
+        srv = start_in(&site, &[], tmp);
+    }
+    assert_eq!(
+        std::fs::read_dir(victim.path()).unwrap().count(),
+        0,
+        "wrote through a planted link"
+    );
+}
+
+/// The preview follows GitHub Pages: trailing-slash redirects that keep the query and stay on this
+/// server, `%2F` inside a name, one root 404 page, no dotfiles.
+#[test]
+fn url_rules_match_github_pages() {
+    let site = Site::fixture("mini");
+    site.write("static/a b/回复/x.txt", "x");
+    let srv = start(&site, &[]);
+    let port = srv.port;
+
+    let (code, head, _) = get(port, "/smtp/451");
+    assert_eq!((code, location(&head)), (301, "/smtp/451/"));
+    let (code, head, _) = get(port, "/smtp/451?q=550&x=%20y");
+    assert_eq!((code, location(&head)), (301, "/smtp/451/?q=550&x=%20y"));
+    // A path starting with // must not become a protocol-relative Location (open redirect).
+    let (code, head, _) = get(port, "//smtp");
+    assert_eq!((code, location(&head)), (301, "/smtp/"));
+    let (code, head, _) = get(port, "//smtp//451");
+    assert_eq!((code, location(&head)), (301, "/smtp/451/"));
+    // Names are percent-encoded in Location; non-ASCII names work.
+    let (code, head, _) = get(port, "/a%20b/%E5%9B%9E%E5%A4%8D");
+    assert_eq!((code, location(&head)), (301, "/a%20b/%E5%9B%9E%E5%A4%8D/"));
+    let (code, _, body) = get(port, "/a%20b/%E5%9B%9E%E5%A4%8D/x.txt");
+    assert_eq!((code, body.as_str()), (200, "x"));
+    // Raw UTF-8 in the request line does not panic.
+    let (code, _, _) = request(
+        port,
+        format!("GET /a%20b/回复 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(code, 301);
+    // %2F is part of a name, not a separator.
+    let (code, _, _) = get(port, "/%2Fsmtp");
+    assert_eq!(code, 404);
+    let (code, _, _) = get(port, "/smtp%2F451/");
+    assert_eq!(code, 404);
+    let (code, _, _) = get(port, "/smtp/451%2F");
+    assert_eq!(code, 404);
+    // One 404 page, the root one, for every missing path (GitHub Pages has no per-folder 404).
+    let (_, _, root_404) = get(port, "/no/such/page");
+    let (code, _, body) = get(port, "/zh/smtp/999/");
+    assert_eq!(code, 404);
+    assert!(body.contains("Page not found"), "{body}");
+    assert!(!body.contains("找不到页面"), "{body}");
+    assert_eq!(body, root_404);
+    // Dotfiles are not served.
+    for path in ["/.codesite-output", "/%2Ecodesite-output", "/smtp/.hidden"] {
+        assert_eq!(get(port, path).0, 404, "{path}");
+    }
+    assert_ne!(get(port, "/../../etc/passwd").0, 200);
+    assert_ne!(get(port, "/%2E%2E/%2E%2E/etc/passwd").0, 200);
+}
+
+#[test]
+fn only_get_and_head_and_bounded_requests() {
+    let site = Site::fixture("mini");
+    let srv = start(&site, &[]);
+    let port = srv.port;
+    for method in ["POST", "PUT", "DELETE", "TRACE", "OPTIONS", "PATCH"] {
+        let (code, head, _) = request(
+            port,
+            format!("{method} / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(code, 405, "{method}");
+        assert!(head.contains("Allow: GET, HEAD"), "{head}");
+    }
+    let (code, head, body) = request(
+        port,
+        format!("HEAD /smtp/451/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(code, 200);
+    assert!(head.contains("Content-Length: "), "{head}");
+    assert_eq!(body, "", "HEAD has no body");
+
+    let long = format!("/{}", "a".repeat(9000));
+    assert_eq!(get(port, &long).0, 414);
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(20_000)
+    );
+    assert_eq!(request(port, big.as_bytes()).0, 431);
+    let many: String = (0..200).map(|i| format!("X-{i}: y\r\n")).collect();
+    let req = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{many}\r\n");
+    assert_eq!(request(port, req.as_bytes()).0, 431);
+}
+
+/// DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 sends
+/// `Host: evil.example:PORT`; the preview and the status endpoint refuse it.
+#[test]
+fn host_must_name_this_server() {
+    let site = Site::fixture("mini");
+    let srv = start(&site, &[]);
+    let port = srv.port;
+    let with_host = |host: &str, path: &str| {
+        request(
+            port,
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+        )
+        .0
+    };
+    for path in ["/", "/__codesite/status", "/smtp/451/"] {
+        assert_eq!(
+            with_host(&format!("evil.example:{port}"), path),
+            403,
+            "{path}"
+        );
+        assert_eq!(
+            with_host(&format!("127.0.0.1:{}", port.wrapping_add(1)), path),
+            403
+        );
+        assert_eq!(with_host(&format!("127.0.0.1:{port}"), path), 200, "{path}");
+        assert_eq!(with_host(&format!("localhost:{port}"), path), 200, "{path}");
+    }
+    let (code, _, _) = request(port, b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(code, 403, "no Host header");
 }
 
 #[test]
@@ -190,20 +542,4 @@ fn refuses_non_loopback_without_allow_remote() {
         out.stderr
     );
     assert!(out.stderr.contains("--allow-remote"), "{}", out.stderr);
-}
-
-#[test]
-fn ctrl_c_stops_cleanly_and_removes_the_preview_folder() {
-    let site = Site::fixture("mini");
-    let mut srv = start(&site, &[]);
-    let (code, _, _) = get(srv.port, "/");
-    assert_eq!(code, 200);
-    let preview =
-        std::env::temp_dir().join(format!("codesite-serve-{}-{}", srv.child.id(), srv.port));
-    assert!(preview.is_dir(), "{}", preview.display());
-    assert_eq!(srv.interrupt(), 0);
-    std::thread::sleep(Duration::from_millis(100));
-    let rest: Vec<String> = srv.lines.try_iter().collect();
-    assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
-    assert!(!preview.exists(), "preview folder left behind");
 }

@@ -1,8 +1,11 @@
-// Injected by `codesite serve` only. Polls the server; reloads after a successful rebuild and
-// shows the build error as an overlay while the last good site stays on screen.
+// Injected by `codesite serve` only. Long-polls the server: reloads after a rebuild that changed
+// the site and shows the build error as an overlay while the last good site stays on screen.
 (function () {
   'use strict';
-  var seen = null;
+  var me = document.currentScript;
+  // The version the page was served at: a rebuild that ends while the page loads still reloads it.
+  var seen = me && me.dataset.version ? Number(me.dataset.version) : null;
+  var seq = '';
   function overlay(text) {
     var el = document.getElementById('codesite-overlay');
     if (!text) { if (el) el.remove(); return; }
@@ -24,15 +27,18 @@
     if (pre.textContent !== text) { pre.textContent = text; el.hidden = false; }
   }
   function poll() {
-    fetch('/__codesite/status', { cache: 'no-store' })
+    // The server holds the request until something changes (or 10 s pass).
+    fetch('/__codesite/status' + (seq === '' ? '' : '?since=' + seq), { cache: 'no-store' })
       .then(function (r) { return r.json(); })
       .then(function (s) {
         if (seen === null) seen = s.version;
         else if (s.version !== seen) { location.reload(); return; }
+        seq = s.seq;
         overlay(s.error);
+        setTimeout(poll, 0);
       })
-      .catch(function () {})
-      .then(function () { setTimeout(poll, 500); });
+      // Server stopped or restarting: try again later, without hammering it.
+      .catch(function () { setTimeout(poll, 1000); });
   }
   poll();
 })();
