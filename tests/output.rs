@@ -10,7 +10,13 @@ fn changed(stdout: &str) -> usize {
     let i = stdout
         .find(" changed,")
         .unwrap_or_else(|| panic!("{stdout}"));
-    stdout[..i].rsplit(' ').next().unwrap().replace(',', "").parse().unwrap()
+    stdout[..i]
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap()
 }
 
 #[test]
