@@ -8,6 +8,9 @@ use crate::plan::{self, Urls};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod providers;
+pub use providers::api_provider;
+
 /// Version of the JSON API; bumped only with a new URL prefix.
 pub const API_VERSION: u32 = 1;
 
@@ -88,6 +91,7 @@ pub fn search_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
                 digit,
             });
         }
+        out.extend(providers::search_entries(fam, urls, li, lang, default));
     }
     serde_json::to_vec(&out).expect("search index serializes")
 }
@@ -299,6 +303,13 @@ struct ApiIndex<'a> {
     languages: Vec<&'a str>,
     codes: Vec<IndexItem>,
     enhanced: Vec<IndexItem>,
+    /// Provider pages.
+    providers: Vec<providers::ProviderItem>,
+    /// Subjects with the URL of their section of the family index: where an unknown
+    /// `<class>.<subject>.<detail>` falls back to when the registry has no entry.
+    subjects: Vec<providers::FallbackItem>,
+    /// Classes with the URL of their section: the last fallback.
+    classes: Vec<providers::FallbackItem>,
 }
 
 /// `api/v1/<family>/index.json`.
@@ -313,6 +324,7 @@ pub fn api_index(site: &Site, urls: &Urls, fam: &Family) -> Vec<u8> {
     };
     let api =
         |name: String| urls.absolute(&urls.asset(&format!("api/v1/{}/{name}.json", fam.slug)));
+    let (provider_items, subjects, classes) = providers::index_parts(site, urls, fam);
     let v = ApiIndex {
         api_version: API_VERSION,
         family: &fam.slug,
@@ -350,6 +362,9 @@ pub fn api_index(site: &Site, urls: &Urls, fam: &Family) -> Vec<u8> {
                 api: api(e.slug()),
             })
             .collect(),
+        providers: provider_items,
+        subjects,
+        classes,
     };
     serde_json::to_vec_pretty(&v).expect("api serializes")
 }

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use walkdir::WalkDir;
 
+mod providers;
+
 /// Largest content file we read. Real code files are a few KB; anything this big is a mistake
 /// (or an attack on a CI runner) and is refused before it is parsed.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -287,6 +289,7 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
             pairs.push(Pair { source, a, b, data });
         }
     }
+    let providers = providers::load_providers(root, &dir.join("providers"), &mut broken, diags);
     codes.sort_by_key(|c| c.data.code);
     enhanced.sort_by_key(|e| (e.subject, e.detail));
     pairs.sort_by_key(|p| (p.a, p.b));
@@ -297,6 +300,7 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
         codes,
         enhanced,
         pairs,
+        providers,
         broken,
     })
 }

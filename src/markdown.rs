@@ -185,3 +185,62 @@ mod tests {
         assert_eq!(render_inline("a *b*"), "a <em>b</em>");
     }
 }
+
+/// The Markdown source of the first paragraph or list item of `md`, without its list marker
+/// and indentation: the "first fix line" shown at the top of a page. Lines stay separate so
+/// that rendering joins Chinese lines without a space.
+pub fn first_block(md: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for line in md.lines() {
+        let t = line.trim();
+        let item = strip_marker(t);
+        if out.is_empty() {
+            if !t.is_empty() {
+                out.push(item.unwrap_or(t));
+            }
+        } else if t.is_empty() || item.is_some() {
+            break;
+        } else {
+            out.push(t);
+        }
+    }
+    out.join("\n")
+}
+
+/// The text after a list marker (`- `, `* `, `1. `, `2) `), if the line starts with one.
+fn strip_marker(t: &str) -> Option<&str> {
+    if let Some(r) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+        return Some(r.trim_start());
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits < 4 {
+        let rest = &t[digits..];
+        if let Some(r) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
+            return Some(r.trim_start());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod first_block_tests {
+    use super::first_block;
+
+    #[test]
+    fn first_paragraph_or_item_on_one_line() {
+        assert_eq!(
+            first_block("Wait.\nThen retry.\n\nMore."),
+            "Wait.\nThen retry."
+        );
+        assert_eq!(
+            first_block("1. Find out why\n   it was listed.\n2. Delist."),
+            "Find out why\nit was listed."
+        );
+        assert_eq!(
+            first_block("\n- Check `SPF`.\n- Then DKIM."),
+            "Check `SPF`."
+        );
+        assert_eq!(first_block(""), "");
+        assert_eq!(first_block("2025 was a year."), "2025 was a year.");
+    }
+}

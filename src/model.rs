@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod provider;
+pub use provider::*;
+
 /// A text in several languages: `{en: "...", zh: "..."}`.
 pub type Localized = BTreeMap<String, String>;
 
@@ -140,6 +143,9 @@ pub struct FamilyMeta {
     /// Which pairs get pages.
     #[serde(default)]
     pub pairs: PairsPolicy,
+    /// Providers that provider pages name, by id (`microsoft365`).
+    #[serde(default)]
+    pub providers: BTreeMap<String, ProviderDef>,
 }
 
 /// Which pair pages a family gets.
@@ -417,6 +423,8 @@ pub struct Family {
     pub enhanced: Vec<Enhanced>,
     /// Curated pair notes, sorted.
     pub pairs: Vec<Pair>,
+    /// Provider pages, sorted by slug.
+    pub providers: Vec<Provider>,
     /// File stems under `codes/` and `enhanced/` that exist but failed to load. References to
     /// them are not reported again: the parse error already says what is wrong.
     pub broken: std::collections::BTreeSet<String>,

@@ -58,6 +58,13 @@ pub enum Kind {
         /// Index of the higher code.
         b: usize,
     },
+    /// A provider page (`/smtp/5.7.606-5.7.649/`, `/smtp/yahoo-tss04/`).
+    Provider {
+        /// Family index.
+        family: usize,
+        /// Index into `Family::providers`.
+        page: usize,
+    },
     /// A redirect page to `target` (a URL path with the base path).
     Redirect {
         /// Where it points.
@@ -99,6 +106,13 @@ pub enum Kind {
         /// Code index.
         code: usize,
     },
+    /// `api/v1/<family>/<slug>.json`: one provider page as data.
+    ApiProvider {
+        /// Family index.
+        family: usize,
+        /// Index into `Family::providers`.
+        page: usize,
+    },
     /// `api/v1/<family>/x.<s>.<d>.json`: one enhanced entry as data.
     ApiEnhanced {
         /// Family index.
@@ -130,6 +144,7 @@ impl Page {
             Kind::Code { .. } => "code",
             Kind::Enhanced { .. } => "enhanced",
             Kind::Pair { .. } => "pair",
+            Kind::Provider { .. } => "provider",
             Kind::Redirect { .. } => "redirect",
             Kind::NotFound => "404",
             Kind::Static { .. } => "static",
@@ -137,7 +152,10 @@ impl Page {
             Kind::Explain => "explain",
             Kind::SearchIndex => "search-index",
             Kind::Sitemap { .. } | Kind::Robots | Kind::NoJekyll | Kind::Cname => "meta",
-            Kind::ApiIndex { .. } | Kind::ApiCode { .. } | Kind::ApiEnhanced { .. } => "api",
+            Kind::ApiIndex { .. }
+            | Kind::ApiCode { .. }
+            | Kind::ApiEnhanced { .. }
+            | Kind::ApiProvider { .. } => "api",
         }
     }
 }
@@ -225,6 +243,30 @@ pub fn enhanced_path(fam: &Family, e: &Enhanced) -> String {
     format!("{}/{}/", fam.slug, e.slug())
 }
 
+/// Site-relative path of a provider page.
+pub fn provider_path(fam: &Family, p: &Provider) -> String {
+    format!("{}/{}/", fam.slug, p.data.slug)
+}
+
+/// Concrete codes of a family with the page they lead to, for the `/smtp/<code>/` redirects and
+/// the root aliases: a provider page when one claims the code, else the registry entry. Codes
+/// that are a provider page's own slug are left out (that page is the code's page).
+pub fn concrete_targets(fam: &Family) -> Vec<(String, String)> {
+    let claims = fam.provider_claims();
+    let mut out: std::collections::BTreeMap<String, String> = Default::default();
+    for e in &fam.enhanced {
+        for c in e.concrete() {
+            out.insert(c, enhanced_path(fam, e));
+        }
+    }
+    for (c, i) in &claims {
+        out.insert(c.to_string(), provider_path(fam, &fam.providers[*i]));
+    }
+    out.into_iter()
+        .filter(|(c, _)| fam.providers.iter().all(|p| p.data.slug != *c))
+        .collect()
+}
+
 /// Site-relative path of a pair page (lower code first).
 pub fn pair_path(fam: &Family, a: u16, b: u16) -> String {
     format!("{}/{}-vs-{}/", fam.slug, a.min(b), a.max(b))
@@ -265,15 +307,23 @@ fn aliases(site: &Site) -> Vec<(String, String)> {
                 .or_default()
                 .push(code_path(fam, c.data.code));
         }
+        for (concrete, target) in concrete_targets(fam) {
+            seen.entry(concrete).or_default().push(target);
+        }
         for e in &fam.enhanced {
-            for concrete in e.concrete() {
-                seen.entry(concrete)
-                    .or_default()
-                    .push(enhanced_path(fam, e));
-            }
             seen.entry(e.slug())
                 .or_default()
                 .push(enhanced_path(fam, e));
+        }
+        // Only code-like slugs: a text slug could be any word, such as `search`.
+        for p in fam
+            .providers
+            .iter()
+            .filter(|p| p.data.slug.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            seen.entry(p.data.slug.clone())
+                .or_default()
+                .push(provider_path(fam, p));
         }
     }
     let reserved: Vec<&str> = site
@@ -339,23 +389,32 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
                 );
             }
             for (ei, e) in fam.enhanced.iter().enumerate() {
-                let target = urls.page(li, &enhanced_path(fam, e));
-                for concrete in e.concrete() {
-                    push(
-                        Kind::Redirect {
-                            target: target.clone(),
-                        },
-                        l,
-                        urls.page(li, &format!("{}/{concrete}/", fam.slug)),
-                    );
-                }
                 push(
                     Kind::Enhanced {
                         family: fi,
                         entry: ei,
                     },
                     l,
-                    target,
+                    urls.page(li, &enhanced_path(fam, e)),
+                );
+            }
+            for (pi, p) in fam.providers.iter().enumerate() {
+                push(
+                    Kind::Provider {
+                        family: fi,
+                        page: pi,
+                    },
+                    l,
+                    urls.page(li, &provider_path(fam, p)),
+                );
+            }
+            for (concrete, target) in concrete_targets(fam) {
+                push(
+                    Kind::Redirect {
+                        target: urls.page(li, &target),
+                    },
+                    l,
+                    urls.page(li, &format!("{}/{concrete}/", fam.slug)),
                 );
             }
             for (a, b) in family_pairs(fam) {
@@ -379,6 +438,7 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
         canonical.push(format!("{}/", fam.slug));
         canonical.extend(fam.codes.iter().map(|c| code_path(fam, c.data.code)));
         canonical.extend(fam.enhanced.iter().map(|e| enhanced_path(fam, e)));
+        canonical.extend(fam.providers.iter().map(|p| provider_path(fam, p)));
         canonical.extend(
             family_pairs(fam)
                 .into_iter()
@@ -398,6 +458,16 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
                 },
                 None,
                 api(format!("{}.json", c.data.code)),
+            );
+        }
+        for (pi, p) in fam.providers.iter().enumerate() {
+            push(
+                Kind::ApiProvider {
+                    family: fi,
+                    page: pi,
+                },
+                None,
+                api(format!("{}.json", p.data.slug)),
             );
         }
         for (ei, e) in fam.enhanced.iter().enumerate() {

@@ -16,6 +16,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::{Context, Tera, Value};
 
+mod provider;
+pub use provider::display_codes;
+use provider::{FixFirst, ProviderGroup, TocItem, fix_first, toc};
+
 /// The compiled templates.
 pub struct Engine {
     tera: Tera,
@@ -88,6 +92,7 @@ impl Engine {
             "code.html",
             "enhanced.html",
             "pair.html",
+            "provider.html",
             "redirect.html",
             "404.html",
         ] {
@@ -171,6 +176,8 @@ struct CodeView {
     description_html: String,
     when_html: String,
     fix: Vec<FixView>,
+    fix_first: Option<FixFirst>,
+    toc: Vec<TocItem>,
     pairs: Vec<PairLink>,
 }
 
@@ -193,6 +200,9 @@ struct EnhancedView {
     description_html: String,
     when_html: String,
     fix: Vec<FixView>,
+    fix_first: Option<FixFirst>,
+    toc: Vec<TocItem>,
+    providers: Vec<Brief>,
 }
 
 #[derive(Serialize)]
@@ -207,6 +217,8 @@ struct SubjectGroup {
     digit: u16,
     name: String,
     entries: Vec<Brief>,
+    /// Provider pages of this subject that refine no registry entry.
+    providers: Vec<Brief>,
 }
 
 #[derive(Serialize)]
@@ -223,6 +235,8 @@ struct FamilyView {
     enhanced_count: usize,
     pair_count: usize,
     codes: Vec<Brief>,
+    provider_count: usize,
+    provider_groups: Vec<ProviderGroup>,
 }
 
 /// Per-language values shared by many pages.
@@ -233,6 +247,8 @@ struct LangViews {
     codes: Vec<Vec<Value>>,
     /// `[family][entry]`.
     enhanced: Vec<Vec<Value>>,
+    /// `[family][provider page]`.
+    providers: Vec<Vec<Value>>,
     family_each: Vec<Value>,
 }
 
@@ -383,6 +399,7 @@ impl<'a> Renderer<'a> {
         let labels = Value::from_serializable(lang.labels);
         let mut codes = Vec::new();
         let mut enhanced = Vec::new();
+        let mut providers = Vec::new();
         let mut family_each = Vec::new();
         for fam in &site.families {
             let pairs = plan::family_pairs(fam);
@@ -400,6 +417,14 @@ impl<'a> Renderer<'a> {
                 .map(|e| Value::from_serializable(&Self::enhanced_view(urls, li, fam, e, &lang)))
                 .collect();
             enhanced.push(ev);
+            providers.push(
+                fam.providers
+                    .par_iter()
+                    .map(|p| {
+                        Value::from_serializable(&Self::provider_view(urls, li, fam, p, &lang))
+                    })
+                    .collect(),
+            );
             family_each.push(Value::from_serializable(&Self::family_view(
                 urls,
                 li,
@@ -414,6 +439,7 @@ impl<'a> Renderer<'a> {
             families,
             codes,
             enhanced,
+            providers,
             family_each,
         }
     }
@@ -452,6 +478,17 @@ impl<'a> Renderer<'a> {
                     .filter(|e| e.subject == s.digit)
                     .map(|e| Self::enhanced_brief(urls, li, fam, e, lang))
                     .collect(),
+                providers: fam
+                    .providers
+                    .iter()
+                    .filter(|p| {
+                        p.subject() == Some(s.digit)
+                            && p.entry_key()
+                                .and_then(|(s, d)| fam.enhanced_entry(s, d))
+                                .is_none()
+                    })
+                    .map(|p| Self::provider_brief(urls, li, fam, p, lang))
+                    .collect(),
             })
             .collect();
         FamilyView {
@@ -471,6 +508,8 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|c| Self::brief(urls, li, fam, c, lang))
                 .collect(),
+            provider_count: fam.providers.len(),
+            provider_groups: Self::provider_groups(urls, li, fam, lang),
         }
     }
 
@@ -572,6 +611,8 @@ impl<'a> Renderer<'a> {
             description_html: Self::md(&d.description, lang),
             when_html: Self::md(&d.when, lang),
             fix: Self::fix_views(&d.fix, lang),
+            fix_first: fix_first(&d.fix, lang),
+            toc: toc(lang, !d.examples.is_empty(), &[]),
             pairs: pl,
         }
     }
@@ -625,6 +666,14 @@ impl<'a> Renderer<'a> {
             description_html: Self::md(&d.description, lang),
             when_html: Self::md(&d.when, lang),
             fix: Self::fix_views(&d.fix, lang),
+            fix_first: fix_first(&d.fix, lang),
+            toc: toc(lang, !d.examples.is_empty(), &[]),
+            providers: fam
+                .providers
+                .iter()
+                .filter(|p| p.entry_key() == Some((e.subject, e.detail)))
+                .map(|p| Self::provider_brief(urls, li, fam, p, lang))
+                .collect(),
         }
     }
 
@@ -797,6 +846,19 @@ impl<'a> Renderer<'a> {
                 }
                 ("pair.html", ctx)
             }
+            Kind::Provider { family, page: pi } => {
+                let fam = &site.families[*family];
+                let p = &fam.providers[*pi];
+                let mut ctx = self.base_context(
+                    page,
+                    li,
+                    lang.text(&p.data.title),
+                    lang.text(&p.data.summary),
+                );
+                ctx.insert_value("family", v.family_each[*family].clone());
+                ctx.insert_value("page", v.providers[*family][*pi].clone());
+                ("provider.html", ctx)
+            }
             Kind::Redirect { target } => {
                 let mut ctx = self.base_context(
                     page,
@@ -839,6 +901,15 @@ impl<'a> Renderer<'a> {
             Kind::ApiCode { family, code } => {
                 let fam = &site.families[*family];
                 return Ok(data::api_code(site, self.urls, fam, &fam.codes[*code]));
+            }
+            Kind::ApiProvider { family, page: pi } => {
+                let fam = &site.families[*family];
+                return Ok(data::api_provider(
+                    site,
+                    self.urls,
+                    fam,
+                    &fam.providers[*pi],
+                ));
             }
             Kind::ApiEnhanced { family, entry } => {
                 let fam = &site.families[*family];

@@ -8,6 +8,8 @@ use crate::load::{TemplateFile, safe_segment};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod providers;
+
 /// Options that change what counts as an error.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -111,6 +113,8 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
 
     for fam in &site.families {
         validate_family(fam, &lc, diags);
+        // Provider pages last: they refer to codes and registry entries.
+        providers::validate_pages(fam, &lc, diags);
     }
 
     if let Some(g) = &site.glossary {
@@ -251,6 +255,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
     for s in &m.subjects {
         lc.check(fs, "name", &s.name, diags);
     }
+    providers::validate_defs(fam, lc, diags);
 
     // Basic codes.
     let mut by_code: BTreeMap<u16, &Code> = BTreeMap::new();

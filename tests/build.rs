@@ -22,14 +22,14 @@ fn summary_line_counts_pages_per_kind_and_language() {
     let out = site.run(&["build", "--verbose"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let (line, detail) = out.stdout.trim().split_once('\n').unwrap();
-    assert!(line.starts_with("wrote 59 files, "), "{line}");
+    assert!(line.starts_with("wrote 85 files, "), "{line}");
     assert!(line.ends_with(" s"), "{line}");
     assert!(
-        detail.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
+        detail.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 2 provider, 21 redirect, 1 search, 1 search-index"),
         "{detail}"
     );
     assert!(
-        detail.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 11 redirect, 1 search, 1 search-index"),
+        detail.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 2 provider, 21 redirect, 1 search, 1 search-index"),
         "{detail}"
     );
 }
@@ -69,6 +69,55 @@ fn snapshot_home_en() {
 #[test]
 fn snapshot_home_zh() {
     insta::assert_snapshot!(built().read("zh/index.html"));
+}
+
+#[test]
+fn snapshot_provider_page_en() {
+    insta::assert_snapshot!(built().read("smtp/5.7.606-5.7.609/index.html"));
+}
+
+#[test]
+fn snapshot_provider_page_zh() {
+    insta::assert_snapshot!(built().read("zh/smtp/5.7.606-5.7.609/index.html"));
+}
+
+#[test]
+fn provider_codes_redirect_to_their_page_and_a_single_code_wins_over_a_range() {
+    let site = built();
+    let target = |path: &str| {
+        let html = site.read(path);
+        let i = html
+            .find("url=")
+            .unwrap_or_else(|| panic!("{path} is not a redirect"));
+        html[i + 4..].split('"').next().unwrap().to_string()
+    };
+    for c in ["5.7.606", "5.7.608", "5.7.609"] {
+        assert_eq!(
+            target(&format!("smtp/{c}/index.html")),
+            "/smtp/5.7.606-5.7.609/"
+        );
+        assert_eq!(
+            target(&format!("zh/smtp/{c}/index.html")),
+            "/zh/smtp/5.7.606-5.7.609/"
+        );
+        assert_eq!(target(&format!("{c}/index.html")), "/smtp/5.7.606-5.7.609/");
+    }
+    // 5.7.607 has a page of its own inside the range; its other class redirects to it.
+    assert!(
+        site.read("smtp/5.7.607/index.html")
+            .contains("<h1>Example Mail: a single code")
+    );
+    assert_eq!(target("smtp/4.7.607/index.html"), "/smtp/5.7.607/");
+    // The registry entry lists its provider pages; the family index lists all of them.
+    let entry = site.read("smtp/x.7.1/index.html");
+    assert!(entry.contains("href=\"/smtp/5.7.606-5.7.609/\""), "{entry}");
+    assert!(!entry.contains("href=\"/smtp/5.7.607/\""));
+    let index = site.read("smtp/index.html");
+    assert!(index.contains("id=\"provider-examplemail\""));
+    assert!(index.contains("href=\"/smtp/5.7.607/\""));
+    // 5.7.607 refines no entry: its subject section lists it.
+    let subject = &index[index.find("id=\"subject-7\"").unwrap()..];
+    assert!(subject.contains("href=\"/smtp/5.7.607/\""));
 }
 
 #[test]

@@ -47,11 +47,37 @@ fn page_count_matches_the_formula() {
         .map(|e| e["concrete"].as_array().unwrap().len())
         .sum();
     let pairs = codes * (codes - 1) / 2;
-    // Short aliases: every basic code, every concrete enhanced code and every x.s.d slug.
-    let aliases = codes + concrete + enhanced.len();
+    // Concrete codes redirect to their registry entry or to the provider page that claims them,
+    // except a code that is a provider page's own name.
+    let providers = idx["providers"].as_array().unwrap();
+    let mut all_concrete = std::collections::BTreeSet::new();
+    for item in enhanced.iter().chain(providers) {
+        for c in item["concrete"].as_array().unwrap() {
+            all_concrete.insert(c.as_str().unwrap().to_string());
+        }
+    }
+    assert!(all_concrete.len() >= concrete);
+    let code_slugs = providers
+        .iter()
+        .filter(|p| {
+            p["slug"]
+                .as_str()
+                .unwrap()
+                .starts_with(|c: char| c.is_ascii_digit())
+        })
+        .count();
+    let redirects = all_concrete.len()
+        - providers
+            .iter()
+            .filter(|p| all_concrete.contains(p["slug"].as_str().unwrap()))
+            .count();
+    // Short aliases: every basic code, every concrete code, every x.s.d slug and every
+    // provider page named after its codes.
+    let aliases = codes + redirects + enhanced.len() + code_slugs;
     // home, 404, search, explain, family index
     let fixed = 5;
-    let html_per_lang = fixed + codes + enhanced.len() + concrete + pairs * 2 + aliases;
+    let html_per_lang =
+        fixed + codes + enhanced.len() + providers.len() + redirects + pairs * 2 + aliases;
     let html = files(built())
         .iter()
         .filter(|f| f.ends_with(".html"))
@@ -62,6 +88,80 @@ fn page_count_matches_the_formula() {
         "codes={codes} enhanced={} pairs={pairs}",
         enhanced.len()
     );
+}
+
+/// Every provider page is linked from the family index in both languages, every code it claims
+/// leads to it (a single-code page inside another page's range wins that code), and its
+/// registry entry links back to it.
+#[test]
+fn every_provider_page_is_reachable_and_every_claimed_code_leads_to_it() {
+    let idx = index();
+    let providers = idx["providers"].as_array().unwrap();
+    assert!(!providers.is_empty());
+    let mut owner: std::collections::BTreeMap<String, (bool, String)> = Default::default();
+    for p in providers {
+        let slug = p["slug"].as_str().unwrap();
+        for spec in p["codes"].as_array().unwrap() {
+            let single = !spec.as_str().unwrap().contains('-');
+            let codes: Vec<String> = if single {
+                vec![spec.as_str().unwrap().to_string()]
+            } else {
+                p["concrete"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_string())
+                    .collect()
+            };
+            for c in codes {
+                if single || !owner.get(&c).is_some_and(|o| o.0) {
+                    owner.insert(c, (single, slug.to_string()));
+                }
+            }
+        }
+    }
+    for (prefix, lang) in [("", "en"), ("zh/", "zh")] {
+        let family =
+            std::fs::read_to_string(built().join(format!("{prefix}smtp/index.html"))).unwrap();
+        for p in providers {
+            let slug = p["slug"].as_str().unwrap();
+            let url = format!("/{prefix}smtp/{slug}/");
+            assert!(
+                family.contains(&format!("href=\"{url}\"")),
+                "{lang}: family index does not link {url}"
+            );
+            assert!(
+                built()
+                    .join(format!("{prefix}smtp/{slug}/index.html"))
+                    .is_file()
+            );
+            if let Some(entry) = p["entry"].as_str() {
+                let page = std::fs::read_to_string(
+                    built().join(format!("{prefix}smtp/{}/index.html", entry.to_lowercase())),
+                )
+                .unwrap();
+                assert!(
+                    page.contains(&format!("href=\"{url}\"")),
+                    "{entry} does not link {url}"
+                );
+            }
+        }
+        for (code, (_, slug)) in &owner {
+            let file = built().join(format!("{prefix}smtp/{code}/index.html"));
+            let html = std::fs::read_to_string(&file).unwrap_or_else(|e| {
+                panic!(
+                    "{lang}: {code} is claimed by {slug} but {}: {e}",
+                    file.display()
+                )
+            });
+            if code != slug {
+                assert!(
+                    html.contains(&format!("url=/{prefix}smtp/{slug}/\"")),
+                    "{lang}: /smtp/{code}/ does not redirect to {slug}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -310,12 +410,14 @@ fn assert_valid(v: &jsonschema::Validator, file: &Path) {
 
 #[test]
 fn every_api_file_and_search_index_matches_its_schema() {
-    let (index, code, enhanced, search) = (
+    let (index, code, enhanced, provider, search) = (
         schema("index.schema.json"),
         schema("code.schema.json"),
         schema("enhanced.schema.json"),
+        schema("provider.schema.json"),
         schema("search-index.schema.json"),
     );
+    let mut providers = 0;
     let mut n = 0;
     for f in files(&built().join("api/v1/smtp")) {
         let path = built().join("api/v1/smtp").join(&f);
@@ -323,18 +425,23 @@ fn every_api_file_and_search_index_matches_its_schema() {
             &index
         } else if f.starts_with("x.") {
             &enhanced
-        } else {
+        } else if f.len() == "451.json".len() && f.as_bytes()[0].is_ascii_digit() {
             &code
+        } else {
+            providers += 1;
+            &provider
         };
         assert_valid(v, &path);
         n += 1;
     }
     assert!(n > 100, "only {n} API files");
+    assert!(providers >= 2, "only {providers} provider API files");
     assert_valid(&search, &built().join("search-index.json"));
     assert_valid(&search, &built().join("zh/search-index.json"));
     // The schemas do reject wrong data.
     let bad = serde_json::json!({"api_version": 2});
     assert!(!code.is_valid(&bad));
+    assert!(!provider.is_valid(&bad));
 }
 
 /// URL paths of every HTML file of a built site (`/smtp/451/`, `/404.html`).

@@ -408,3 +408,98 @@ error: i18n/zh.yaml:48:25: “发送方服务器” is not the glossary term for
 "
     );
 }
+
+/// Every way a provider page can point nowhere or say too little, in one run.
+#[test]
+fn provider_page_errors() {
+    let err = fails(
+        |s| {
+            s.write(
+                "content/smtp/providers/5.7.700.yaml",
+                r#"slug: 5.7.70
+title: {en: "Example Mail: blocked", zh: "Example Mail：被封禁"}
+summary: {en: Blocked.}
+providers: [examplemail, hotmale]
+entry: X.7.99
+codes: ["5.7.701", "5.7.800-5.7.790", "6.1.1", "4.7.1-5.7.9"]
+basic: [550, 599]
+patterns: ["IP", "Blocked here", "blocked HERE"]
+who: []
+retry: false
+description: {en: Blocked., zh: 被封禁。}
+when: {en: Always., zh: 总是。}
+fix:
+  sender: {en: Wait., zh: 稍等。}
+sources:
+  - {kind: vendor, title: "Example", url: "http://mail.example.com/errors"}
+"#,
+            );
+        },
+        &["--strict"],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn provider_page_with_unknown_audience() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/providers/5.7.607.yaml",
+                "who: [sender]",
+                "who: [sender, postmaster]",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+/// Two pages may not claim one code, unless one names it on its own inside the other's range.
+#[test]
+fn provider_pages_claiming_the_same_code() {
+    let err = fails(
+        |s| {
+            s.write(
+                "content/smtp/providers/5.7.608-5.7.620.yaml",
+                &std::fs::read_to_string(
+                    s.root().join("content/smtp/providers/5.7.606-5.7.609.yaml"),
+                )
+                .unwrap()
+                .replace("5.7.606-5.7.609", "5.7.608-5.7.620"),
+            );
+            s.write(
+                "content/smtp/providers/example-607.yaml",
+                &std::fs::read_to_string(s.root().join("content/smtp/providers/5.7.607.yaml"))
+                    .unwrap()
+                    .replace("slug: 5.7.607", "slug: example-607"),
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn provider_text_page_without_patterns_or_sources() {
+    let err = fails(
+        |s| {
+            s.write(
+                "content/smtp/providers/example-text.yaml",
+                r#"slug: example-text
+title: {en: "Example Mail: a text", zh: "Example Mail：一段文字"}
+summary: {en: A text., zh: 一段文字。}
+providers: [examplemail]
+who: [sender]
+retry: true
+description: {en: Text., zh: 文字。}
+when: {en: Always., zh: 总是。}
+fix:
+  sender: {en: Wait., zh: 稍等。}
+"#,
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
