@@ -5,7 +5,7 @@ use crate::load;
 use crate::plan::{self, Page, Urls};
 use crate::render::{Engine, Renderer};
 use crate::validate;
-use crate::write::Staging;
+use crate::write::{Staging, WriteError};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -199,7 +199,16 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     let mut seen = HashSet::new();
     let mut dup = Vec::new();
     for p in &pages {
-        if !seen.insert(p.out.as_str()) {
+        // The writer refuses these too; checking here lets `check` report them.
+        if !crate::write::safe_rel(&p.out) {
+            dup.push(Diagnostic::error(
+                "content",
+                format!(
+                    "refusing to write {:?}: the path would leave the output folder",
+                    p.out
+                ),
+            ));
+        } else if !seen.insert(p.out.as_str()) {
             dup.push(Diagnostic::error(
                 "content",
                 format!("two outputs would be written to {}", p.out),
@@ -226,22 +235,25 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         fingerprint: 0,
     };
 
-    let Some(output) = &opts.output else {
-        return Ok(report);
-    };
     lap("plan");
-    let staging = Staging::new(&opts.root, output).map_err(|e| {
-        vec![Diagnostic::error(
-            output.display().to_string(),
-            e.to_string(),
-        )]
-    })?;
+    // `check` (no output) renders every page too and drops the bytes, so it reports every error
+    // a build would, short of the output folder's own.
+    let staging = match &opts.output {
+        Some(output) => Some(Staging::new(&opts.root, output).map_err(|e| {
+            vec![Diagnostic::error(
+                output.display().to_string(),
+                e.to_string(),
+            )]
+        })?),
+        None => None,
+    };
     let renderer = Renderer::new(&site, &urls, &engine, &loaded.statics);
     lap("prepare shared views");
     progress.total.store(pages.len(), Ordering::Relaxed);
     progress.set_stage("rendering");
     let errors = Mutex::new(Diagnostics::default());
     let fingerprint = AtomicU64::new(0);
+    let write_errors = Mutex::new(Vec::new());
     // Each page is written as soon as it is rendered, so memory never holds the whole site.
     pages.par_iter().for_each(|p: &Page| {
         if progress.cancelled() {
@@ -252,25 +264,33 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
             Ok(bytes) => {
                 // Summed, so the order the threads finish in does not matter.
                 fingerprint.fetch_add(page_hash(&p.out, &bytes), Ordering::Relaxed);
-                if let Err(e) = staging.write(&p.out, &bytes) {
-                    errors
-                        .lock()
-                        .unwrap()
-                        .push(Diagnostic::error(p.out.clone(), e.to_string()));
+                if let Some(Err(e)) = staging.as_ref().map(|s| s.write(&p.out, &bytes)) {
+                    write_errors.lock().unwrap().push((p.out.clone(), e));
                 }
             }
             Err(d) => errors.lock().unwrap().push(d),
         }
     });
     let errors = errors.into_inner().unwrap();
-    let changed = staging.changed();
+    let write_errors = write_errors.into_inner().unwrap();
+    let changed = staging.as_ref().map_or(0, Staging::changed);
     lap("render + write");
-    if errors.has_errors() {
-        return Err(errors.sorted());
+    if errors.has_errors() || !write_errors.is_empty() {
+        let mut all = errors.sorted();
+        let out_name = opts
+            .output
+            .as_deref()
+            .map(|o| crate::diag::rel(&opts.root, o))
+            .unwrap_or_default();
+        all.extend(summarise_write_errors(&out_name, write_errors));
+        return Err(all);
     }
     if progress.cancelled() {
         return Err(cancelled());
     }
+    let (Some(staging), Some(output)) = (staging, &opts.output) else {
+        return Ok(report);
+    };
     progress.set_stage("publishing");
     staging.commit().map_err(|e| {
         vec![Diagnostic::error(
@@ -287,20 +307,51 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     })
 }
 
+/// How many errors of one kind (say, a full disk) are listed before the rest are counted.
+const SAME_ERRORS_SHOWN: usize = 10;
+
+/// Turns write errors into diagnostics, listing the first few of each kind and counting the rest,
+/// so a full disk gives a dozen lines, not one per file.
+fn summarise_write_errors(output: &str, mut errs: Vec<(String, WriteError)>) -> Vec<Diagnostic> {
+    errs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut by_kind: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (out, e) in errs {
+        let (kind, message) = match &e {
+            WriteError::Io(io, _) => (io.to_string(), format!("cannot write the file: {io}")),
+            other => (other.to_string(), other.to_string()),
+        };
+        by_kind.entry(kind).or_default().push((out, message));
+    }
+    let mut out = Vec::new();
+    for (_, list) in by_kind {
+        let more = list.len().saturating_sub(SAME_ERRORS_SHOWN);
+        for (file, message) in list.into_iter().take(SAME_ERRORS_SHOWN) {
+            out.push(Diagnostic::error(format!("{output}/{file}"), message));
+        }
+        if more > 0 {
+            out.push(Diagnostic::error(
+                format!("{output}/…"),
+                format!("and {} more like this", thousands(more)),
+            ));
+        }
+    }
+    out
+}
+
 /// Prints diagnostics to stderr and a count line.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        crate::diag::eprint_line(&d.to_string());
     }
     let n = diags
         .iter()
         .filter(|d| d.severity == crate::diag::Severity::Error)
         .count();
     if n > 0 {
-        eprintln!(
+        crate::diag::eprint_line(&format!(
             "{n} error{} found; nothing was written",
             if n == 1 { "" } else { "s" }
-        );
+        ));
     }
 }
 

@@ -4,6 +4,7 @@
 //! contributor sees everything wrong with a pull request in one run.
 
 use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is. Warnings are printed but do not fail the build.
@@ -73,7 +74,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{kind}: {}", self.file)?;
+        // Names and messages can quote content (file names, keys): never let their control
+        // characters (ANSI escapes, carriage returns) reach the terminal raw.
+        write!(f, "{kind}: {}", escape(&self.file, false))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.column {
@@ -84,13 +87,13 @@ impl fmt::Display for Diagnostic {
         if self.message.contains('\n') {
             write!(f, ":")?;
             for line in self.message.lines() {
-                write!(f, "\n  {line}")?;
+                write!(f, "\n  {}", escape(line, false))?;
             }
         } else {
-            write!(f, ": {}", self.message)?;
+            write!(f, ": {}", escape(&self.message, false))?;
         }
         if let Some(h) = &self.hint {
-            write!(f, "\n  = hint: {h}")?;
+            write!(f, "\n  = hint: {}", escape(h, false))?;
         }
         Ok(())
     }
@@ -151,4 +154,33 @@ pub fn rel(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Shows control characters (escape, carriage return, newline unless `keep_newlines`, …) as
+/// `\u{1b}`-style escapes, so text quoted from content cannot drive the terminal.
+pub fn escape(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !(keep_newlines && c == '\n') && c != '\t';
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Prints one line to stdout. A closed stdout (`| head`) is not worth a panic: the output is
+/// dropped and the command ends with the exit code of what it did.
+pub fn print_line(s: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{s}");
+}
+
+/// Prints one line to stderr, ignoring a closed stderr like [`print_line`].
+pub fn eprint_line(s: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{s}");
 }

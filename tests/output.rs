@@ -124,7 +124,7 @@ fn a_build_killed_half_way_leaves_the_previous_output_intact() {
     let before = snapshot(&public);
 
     grow(&site);
-    let next = site.root().join(".public.codesite-next");
+    let next = site.root().join(".public.codesite/next");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_codesite"))
         .args(["build", "--quiet", "--root"])
         .arg(site.root())

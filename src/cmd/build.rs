@@ -48,9 +48,9 @@ pub fn run(args: Args) -> i32 {
         Ok(report) => {
             if !args.quiet {
                 build::print_diagnostics(&report.warnings);
-                println!("{}", report.summary());
+                crate::diag::print_line(&report.summary());
                 if args.verbose {
-                    println!("  {}", report.detail());
+                    crate::diag::print_line(&format!("  {}", report.detail()));
                 }
             }
             0

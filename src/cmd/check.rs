@@ -31,7 +31,7 @@ pub fn run(args: Args) -> i32 {
     match build::build(&opts) {
         Ok(report) => {
             build::print_diagnostics(&report.warnings);
-            println!("ok: {} files would be written", report.total);
+            crate::diag::print_line(&format!("ok: {} files would be written", report.total));
             0
         }
         Err(diags) => {

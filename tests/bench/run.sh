@@ -67,7 +67,7 @@ for N in $SIZES; do
     once "cs-$N" true "$BIN" build --quiet --root "$D/codesite" --output "$D/cs-out"
     once "hugo-$N" true hugo --quiet --source "$D/hugo" --destination "$D/hugo-out"
     # Cold: into an empty folder every time.
-    once "cold-$N" "rm -rf '$D/cold' '$D/.cold.codesite-next'" "$BIN" build --quiet --root "$D/codesite" --output "$D/cold"
+    once "cold-$N" "rm -rf '$D/cold' '$D/.cold.codesite'" "$BIN" build --quiet --root "$D/codesite" --output "$D/cold"
     once "hcold-$N" "rm -rf '$D/hcold'" hugo --quiet --source "$D/hugo" --destination "$D/hcold"
     once "cp-$N" "rm -rf '$D/cp-out'" cp -r "$D/cs-out" "$D/cp-out"
   done
@@ -79,7 +79,7 @@ done
 "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out" >/dev/null            # warm-up
 for _ in $(seq "$RUNS"); do
   once cs-bundled true "$BIN" build --quiet --root "$REPO" --output "$WORK/bundled-out"
-  once cold-bundled "rm -rf '$WORK/bcold' '$WORK/.bcold.codesite-next'" "$BIN" build --quiet --root "$REPO" --output "$WORK/bcold"
+  once cold-bundled "rm -rf '$WORK/bcold' '$WORK/.bcold.codesite'" "$BIN" build --quiet --root "$REPO" --output "$WORK/bcold"
   once cp-bundled "rm -rf '$WORK/bundled-cp'" cp -r "$WORK/bundled-out" "$WORK/bundled-cp"
 done
 report bundled bundled "$(html_count "$WORK/bundled-out")" ""
