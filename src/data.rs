@@ -403,11 +403,11 @@ pub fn sitemap(site: &Site, urls: &Urls, paths: &[String]) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// `robots.txt`, pointing at the sitemap.
+/// `robots.txt`, pointing at the sitemap when there is one (it needs an absolute URL).
 pub fn robots(urls: &Urls) -> Vec<u8> {
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        urls.absolute(&urls.asset("sitemap.xml"))
-    )
-    .into_bytes()
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if let Some(sitemap) = urls.permalink(&urls.asset("sitemap.xml")) {
+        s.push_str(&format!("\nSitemap: {sitemap}\n"));
+    }
+    s.into_bytes()
 }

@@ -221,6 +221,13 @@ impl Urls {
         format!("{}{}", self.origin, url_path)
     }
 
+    /// Absolute URL, or `None` when the base URL has no host. Canonical links, hreflang
+    /// alternates, `og:url` and sitemap entries must be absolute to be valid, so where no host
+    /// is known they are left out rather than written as paths.
+    pub fn permalink(&self, url_path: &str) -> Option<String> {
+        (!self.origin.is_empty()).then(|| self.absolute(url_path))
+    }
+
     /// Output file of a URL path: strips the base path, maps `/x/` to `x/index.html`.
     pub fn out_file(&self, url_path: &str) -> String {
         let p = url_path.strip_prefix(&self.base_path).unwrap_or(url_path);
@@ -481,11 +488,14 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
             );
         }
     }
-    push(
-        Kind::Sitemap { paths: canonical },
-        None,
-        urls.asset("sitemap.xml"),
-    );
+    // A sitemap of paths is invalid (`<loc>` must be absolute): only with a host.
+    if !urls.origin.is_empty() {
+        push(
+            Kind::Sitemap { paths: canonical },
+            None,
+            urls.asset("sitemap.xml"),
+        );
+    }
     push(Kind::Robots, None, urls.asset("robots.txt"));
     push(Kind::NoJekyll, None, urls.asset(".nojekyll"));
     if site.config.cname.is_some() {

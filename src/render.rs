@@ -698,7 +698,10 @@ impl<'a> Renderer<'a> {
                 m.insert("name", Value::from(l.name.as_str()));
                 m.insert("html_lang", Value::from(l.html_lang.as_str()));
                 m.insert("locale", Value::from(l.locale.as_str()));
-                m.insert("permalink", Value::from(self.urls.absolute(&url)));
+                m.insert(
+                    "permalink",
+                    Value::from(self.urls.permalink(&url).unwrap_or_default()),
+                );
                 m.insert("url", Value::from(url));
                 m.insert("current", Value::from(i == li));
                 m
@@ -721,7 +724,11 @@ impl<'a> Renderer<'a> {
             &self.urls.page(li, plan::SEARCH_INDEX_PATH),
         );
         ctx.insert("page_url", &page.url);
-        ctx.insert("permalink", &self.urls.absolute(&page.url));
+        // Empty when the base URL has no host: templates then leave the link out.
+        ctx.insert(
+            "permalink",
+            &self.urls.permalink(&page.url).unwrap_or_default(),
+        );
         ctx.insert("page_kind", page.kind_name());
         ctx.insert("title", title);
         ctx.insert("description", description);
@@ -867,7 +874,10 @@ impl<'a> Renderer<'a> {
                     lang.label("redirect_title"),
                 );
                 ctx.insert("target", target);
-                ctx.insert("target_permalink", &self.urls.absolute(target));
+                ctx.insert(
+                    "target_permalink",
+                    &self.urls.permalink(target).unwrap_or_default(),
+                );
                 ("redirect.html", ctx)
             }
             Kind::Search => (

@@ -102,6 +102,23 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
         // list they would only repeat this error many times over.
         return;
     }
+    if cfg.base_url.starts_with('/') {
+        // Not an error: a path is right for local previews and for hosts that only serve one
+        // site. But search engines and link previews need absolute URLs, so say what is lost.
+        diags.push(
+            Diagnostic::error(
+                &cs.file,
+                format!(
+                    "base_url `{}` has no host, so sitemap.xml, the robots.txt Sitemap line, \
+                     canonical and hreflang links and og:url are left out (they must be absolute URLs)",
+                    cfg.base_url
+                ),
+            )
+            .at(cs.locate_key("base_url"))
+            .hint("for a published build pass --base-url https://HOST/PATH/ (the Pages workflow does)")
+            .warning(),
+        );
+    }
     let lc = LocCheck {
         langs: cfg.languages.iter().map(|l| l.code.as_str()).collect(),
         strict: opts.strict,

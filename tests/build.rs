@@ -216,3 +216,25 @@ fn base_url_prefixes_every_internal_link() {
     assert!(page.contains(r#"href="/repo/style.css""#), "{page}");
     assert!(!page.contains(r#"href="/smtp"#), "{page}");
 }
+
+#[test]
+fn a_base_url_without_a_host_warns_and_leaves_out_relative_permalinks() {
+    let site = Site::fixture("mini");
+    site.edit(
+        "config.yaml",
+        "base_url: https://mini.example.org/",
+        "base_url: /",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "warning: config.yaml:7:1: base_url `/` has no host, so sitemap.xml, the robots.txt Sitemap line, canonical and hreflang links and og:url are left out (they must be absolute URLs)\n  = hint: for a published build pass --base-url https://HOST/PATH/ (the Pages workflow does)\n"
+    );
+    let page = site.read("smtp/451/index.html");
+    assert!(!page.contains("rel=\"canonical\""), "{page}");
+    assert!(!page.contains("hreflang=\"en\" href"), "{page}");
+    assert!(!page.contains("og:url"), "{page}");
+    assert!(!site.root().join("public/sitemap.xml").exists());
+    assert_eq!(site.read("robots.txt"), "User-agent: *\nAllow: /\n");
+}

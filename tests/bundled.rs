@@ -324,23 +324,34 @@ fn every_internal_link_resolves() {
     );
 }
 
+/// The bundled site built once for a GitHub project page (`https://org.github.io/repo/`).
+fn sub_path_site() -> &'static Path {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let r = run_in(
+            &repo(),
+            &[
+                "build",
+                "--quiet",
+                "--base-url",
+                "https://org.github.io/repo/",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (tmp, out)
+    });
+    out
+}
+
 #[test]
 fn links_resolve_under_a_sub_path_too() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    let r = run_in(
-        &repo(),
-        &[
-            "build",
-            "--quiet",
-            "--base-url",
-            "https://org.github.io/repo/",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let bad = broken_links(&out, "/repo", &pages(&out));
+    let out = sub_path_site();
+    let bad = broken_links(out, "/repo", &pages(out));
     assert!(
         bad.is_empty(),
         "{} broken links:\n{}",
@@ -503,9 +514,8 @@ fn pages_are_csp_clean_and_external_links_are_noopener() {
     let mut bad = Vec::new();
     for page in pages(built()) {
         let raw = &page.raw;
-        if !raw.contains("http-equiv=\"refresh\"")
-            && !raw.contains("Content-Security-Policy\" content=\"default-src 'self'")
-        {
+        // Every HTML page, redirects included: a redirect page is a page too.
+        if !raw.contains("Content-Security-Policy\" content=\"default-src 'self'") {
             bad.push(format!("{}: no CSP meta", page.rel));
         }
         for tag in raw
@@ -548,4 +558,62 @@ fn pages_are_csp_clean_and_external_links_are_noopener() {
         bad.len(),
         bad[..bad.len().min(30)].join("\n")
     );
+}
+
+/// Canonical, hreflang and `og:url` values on a page, in document order.
+fn permalinks(page: &Page) -> Vec<String> {
+    let mut v = Vec::new();
+    for (selector, attr) in [
+        ("link[rel=canonical]", "href"),
+        ("link[rel=alternate][hreflang]", "href"),
+        ("meta[property='og:url']", "content"),
+    ] {
+        for el in page.doc.select(&sel(selector)) {
+            v.push(el.value().attr(attr).unwrap_or("").to_string());
+        }
+    }
+    v
+}
+
+#[test]
+fn published_build_uses_absolute_urls_where_the_web_requires_them() {
+    let out = sub_path_site();
+    let origin = "https://org.github.io/repo/";
+    let mut bad = Vec::new();
+    for page in pages(out) {
+        let links = permalinks(&page);
+        let redirect = page.raw.contains("http-equiv=\"refresh\"");
+        // Every page but the 404 pages and redirects names its canonical URL and alternates.
+        if !redirect && !page.rel.ends_with("404.html") && links.len() < 4 {
+            bad.push(format!("{}: only {} permalinks", page.rel, links.len()));
+        }
+        for l in links {
+            if !l.starts_with(origin) {
+                bad.push(format!("{}: {l}", page.rel));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad[..bad.len().min(20)].join("\n"));
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert_eq!(
+        robots,
+        "User-agent: *\nAllow: /\n\nSitemap: https://org.github.io/repo/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn build_without_a_host_leaves_out_urls_that_must_be_absolute() {
+    // The default base_url is `/`: relative canonical or sitemap URLs would be invalid, so
+    // they are not written at all (and the build says so).
+    let out = built();
+    let mut bad = Vec::new();
+    for page in pages(out) {
+        for l in permalinks(&page) {
+            bad.push(format!("{}: {l}", page.rel));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad[..bad.len().min(20)].join("\n"));
+    assert!(!out.join("sitemap.xml").exists());
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert_eq!(robots, "User-agent: *\nAllow: /\n");
 }

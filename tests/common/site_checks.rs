@@ -32,7 +32,8 @@ pub fn pages(out: &Path) -> Vec<Page> {
         .collect()
 }
 
-fn sel(s: &str) -> Selector {
+/// A CSS selector (test code: a bad selector is a bug in the test).
+pub fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
 
