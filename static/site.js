@@ -193,7 +193,7 @@
     addEventListener('pageshow', () => open(false)); // back/forward cache
   }
 
-  for (const id of ['site-q', 'home-q']) if ($(id) && $(id).form) combobox($(id));
+  for (const id of ['site-q', 'home-q', 'not-found-q']) if ($(id) && $(id).form) combobox($(id));
 
   // ---- Search page
 
@@ -360,8 +360,13 @@
   const LINK = 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1.2 1.2M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1.2-1.2';
   const CHECK = 'M5 12.5l4.5 4.5L19 7.5';
 
-  for (const h of document.querySelectorAll('main h2[id], main h3[id]')) {
-    const btn = el('button', 'copy-link', null, { type: 'button', title: t('lCopy'), 'aria-label': t('lCopy') });
+  // The button sits after its heading, not inside it, so the heading's accessible name stays
+  // "How to fix" and not "How to fix Copy link". It is left out of the tab order: one stop per
+  // section would bury the content under buttons, and the contents list near the top already
+  // gives keyboard users a link to every section.
+  for (const h of document.querySelectorAll('main h2[id]')) {
+    const label = t('lCopy').replace('{section}', h.textContent.trim());
+    const btn = el('button', 'copy-link', null, { type: 'button', title: label, 'aria-label': label, tabindex: '-1' });
     btn.appendChild(icon(LINK));
     let timer;
     btn.addEventListener('click', () => {
@@ -376,6 +381,8 @@
         timer = setTimeout(() => { btn.classList.remove('is-copied'); btn.replaceChildren(icon(LINK)); }, 2000);
       }, () => history.replaceState(history.state, '', '#' + h.id));
     });
-    h.append(' ', btn);
+    const row = el('div', 'section-head');
+    h.replaceWith(row);
+    row.append(h, btn);
   }
 })();
