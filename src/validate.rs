@@ -102,7 +102,7 @@ pub fn validate(site: &Site, templates: &[TemplateFile], opts: Options, diags: &
         // list they would only repeat this error many times over.
         return;
     }
-    if cfg.base_url.starts_with('/') {
+    if cfg.base_url.starts_with('/') && crate::config_rules::base_url(&cfg.base_url).is_ok() {
         // Not an error: a path is right for local previews and for hosts that only serve one
         // site. But search engines and link previews need absolute URLs, so say what is lost.
         diags.push(

@@ -240,7 +240,7 @@ fn bad_config_values() {
         |s| {
             s.edit(
                 "config.yaml",
-                "base_url: /",
+                "base_url: https://mini.example.org/",
                 "base_url: \"/docs/\\nDisallow: /\"",
             );
             s.edit("config.yaml", "html_lang: zh-Hans", "html_lang: zh_Hans");
