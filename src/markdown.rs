@@ -207,6 +207,34 @@ pub fn first_block(md: &str) -> String {
     out.join("\n")
 }
 
+/// The first sentence of a line of Markdown: up to the first `.`, `!`, `?` followed by a space
+/// (outside inline code, not after `e.g`/`i.e`/`etc`), or the first `。！？`. The fix box shows
+/// this much, so it fits on the first screen of a phone.
+pub fn first_sentence(md: &str) -> &str {
+    let mut in_code = false;
+    let bytes = md.as_bytes();
+    for (i, c) in md.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '。' | '！' | '？' if !in_code => return &md[..i + c.len_utf8()],
+            '.' | '!' | '?' if !in_code => {
+                let next = bytes.get(i + 1).copied();
+                let before = md[..i]
+                    .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+                    .next()
+                    .unwrap_or("");
+                let abbrev =
+                    ["e.g", "i.e", "etc", "vs"].contains(&before.to_ascii_lowercase().as_str());
+                if matches!(next, Some(b' ' | b'\n')) && !abbrev && i + 1 < md.len() {
+                    return &md[..=i];
+                }
+            }
+            _ => {}
+        }
+    }
+    md
+}
+
 /// The text after a list marker (`- `, `* `, `1. `, `2) `), if the line starts with one.
 fn strip_marker(t: &str) -> Option<&str> {
     if let Some(r) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
@@ -242,5 +270,17 @@ mod first_block_tests {
         );
         assert_eq!(first_block(""), "");
         assert_eq!(first_block("2025 was a year."), "2025 was a year.");
+    }
+
+    #[test]
+    fn first_sentence_stops_at_the_end_of_a_sentence_only() {
+        use super::first_sentence;
+        assert_eq!(
+            first_sentence("Check `a. b` first, e.g. SPF. Then DKIM."),
+            "Check `a. b` first, e.g. SPF."
+        );
+        assert_eq!(first_sentence("先检查地址。然后重试。"), "先检查地址。");
+        assert_eq!(first_sentence("Version 2.0 works"), "Version 2.0 works");
+        assert_eq!(first_sentence("Wait.\nThen retry."), "Wait.");
     }
 }

@@ -320,32 +320,70 @@
     });
   })();
 
-  // ---- 404: suggest the page of a code in the address (/smtp/551, /5.7.26, …)
+  // ---- 404: no dead ends. A code in the address (/smtp/551/, /5.7.26, /smtp/5.7.999/) leads
+  // to its page; a code the site does not know leads to the nearest thing it knows: the
+  // registry entry with the same subject and detail, else the subject, else the class.
+
+  /** decodeURIComponent that never throws (a stray % in a typed address). */
+  function decode(s) {
+    try { return decodeURIComponent(s); } catch (_) { return s; }
+  }
+
+  /** A label with {code} and {target} slots filled with text or elements. */
+  function fill(template, slots) {
+    return template.split(/(\{(?:code|target)\})/).map((part) => {
+      const m = /^\{(code|target)\}$/.exec(part);
+      return m ? slots[m[1]] : part;
+    });
+  }
 
   (function notFound() {
     const box = $('code-suggestion');
     if (!box) return;
-    const path = decodeURIComponent(location.pathname);
-    let m = /(?:^|[^\d.])([245x])\.(\d{1,3})\.(\d{1,3})(?!\d)/i.exec(path);
-    let f = m && { kind: 'enhanced', code: `${m[1].toLowerCase()}.${+m[2]}.${+m[3]}` };
-    if (!f && (m = /(?:^|[^\d.])([2-5]\d\d)(?![\d.])/.exec(path))) f = { kind: 'basic', code: m[1] };
+    const path = decode(location.pathname);
+    let m = /(?:^|[^\d.])([245x])\.(\d{1,3})\.(\d{1,3})(?![\d.])/i.exec(path);
+    let f = m && { kind: 'enhanced', cls: m[1].toLowerCase(), subject: +m[2], detail: +m[3] };
+    if (f) f.code = `${f.cls}.${f.subject}.${f.detail}`;
+    if (!f && (m = /(?:^|[^\d.])([2-5]\d\d)(?![\d.])/.exec(path))) f = { kind: 'basic', cls: m[1][0], code: m[1] };
     if (!f) return;
     // GitHub Pages serves the root 404 page for every missing address; under another
-    // language's prefix (/zh/…, found from the language switch) use that language's index.
-    let url = data.searchIndex;
-    if (data.home + 'search-index.json' === url) {
+    // language's prefix (/zh/…, found from the language switch) use that language's pages.
+    let home = data.home;
+    if (data.home + 'search-index.json' === data.searchIndex) {
       for (const a of document.querySelectorAll('.lang-switch a[href$="404.html"]')) {
-        const home = a.getAttribute('href').replace(/404\.html$/, '');
-        if (home.length > data.home.length && path.startsWith(home)) url = home + 'search-index.json';
+        const h = a.getAttribute('href').replace(/404\.html$/, '');
+        if (h.length > home.length && path.startsWith(h)) home = h;
       }
     }
-    loadIndex(url).then((index) => {
-      const e = lookup(index, f);
-      if (!e) return;
-      const shown = f.code[0] === 'x' ? e.registry : f.code;
-      const [before, ...after] = t('lSuggest').split('{code}');
-      box.replaceChildren(before, el('a', null, shown, { href: e.url }), after.join(shown));
+    const local = (href) => (href.startsWith(data.home) ? home + href.slice(data.home.length) : href);
+    const fallbacks = $('code-fallbacks');
+    const section = (attr, digit) => {
+      const a = fallbacks && fallbacks.content.querySelector(`a[data-${attr}="${digit}"]`);
+      return a && { url: local(a.getAttribute('href')), name: a.textContent };
+    };
+    const shown = f.cls === 'x' ? f.code.toUpperCase() : f.code;
+    function show(label, target) {
+      box.replaceChildren(...fill(label, { code: shown, target: el('a', null, target.name, { href: target.url }) }));
       box.hidden = false;
+    }
+    loadIndex(home + 'search-index.json').then((index) => {
+      const entries = index.map((p) => p.e);
+      const exact = entries.find((e) => (f.kind === 'basic'
+        ? e.kind === 'basic' && e.code === f.code
+        : e.kind === 'provider' && (e.concrete || []).includes(f.code)));
+      if (exact) return show(t('lSuggest').replace('{code}', '{target}'), { url: exact.url, name: shown });
+      if (f.kind === 'enhanced') {
+        const entry = entries.find((e) => e.kind === 'enhanced' && e.subject === f.subject && e.detail === f.detail);
+        // The registry entry is the page for every class of it: 4.7.26 is on X.7.26's page.
+        if (entry && (f.cls === 'x' || (entry.concrete || []).includes(f.code))) {
+          return show(t('lSuggest').replace('{code}', '{target}'), { url: entry.url, name: shown });
+        }
+        if (entry) return show(box.dataset.lEntry, { url: entry.url, name: `${entry.registry} ${entry.title}` });
+        const subject = section('subject', f.subject);
+        if (subject) return show(box.dataset.lSubject, subject);
+      }
+      const cls = f.cls !== 'x' && section('class', f.cls);
+      if (cls) show(box.dataset.lClass, cls);
     }, () => {});
   })();
 

@@ -59,10 +59,11 @@ fn fix_first_for(fix: &Fix, lang: &Lang, prefer: &[&str]) -> Option<FixFirst> {
         .iter()
         .find_map(|w| parts.iter().find(|(id, _)| id == w).copied())
         .or_else(|| parts.first().copied())?;
-    let md = markdown::first_block(lang.text(t));
+    let block = markdown::first_block(lang.text(t));
+    let md = markdown::first_sentence(&block);
     Some(FixFirst {
         label: lang.label(&format!("fix_{id}")).to_string(),
-        html: markdown::render_inline(&md),
+        html: markdown::render_inline(md),
     })
 }
 

@@ -24,7 +24,8 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 
 function serve() {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    let rel = decodeURIComponent(url.pathname);
+    let rel;
+    try { rel = decodeURIComponent(url.pathname); } catch (_) { rel = url.pathname; } // served as a 404, as GitHub Pages does
     if (rel.split('/').includes('..')) { res.writeHead(400); return res.end(); }
     let file = path.join(root, rel);
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
@@ -64,7 +65,8 @@ const browser = await chromium.launch({
 const external = new Set();
 const consoleErrors = [];
 async function newPage(opts = {}) {
-  const ctx = await browser.newContext({ viewport: { width: opts.width || 1280, height: 900 }, colorScheme: opts.scheme || 'light' });
+  const ctx = await browser.newContext({ viewport: { width: opts.width || 1280, height: opts.height || 900 },
+    colorScheme: opts.scheme || 'light', javaScriptEnabled: opts.js !== false });
   const page = await ctx.newPage();
   page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.add(r.url()); });
   page.on('console', (m) => {
@@ -77,7 +79,8 @@ async function newPage(opts = {}) {
 
 const codePage = '/smtp/451/';
 const pairPage = '/smtp/450-vs-550/';
-const samples = ['/', '/smtp/', codePage, pairPage, '/smtp/x.7.26/', '/search/?q=451', '/explain/', '/no-such-page/'];
+const providerPage = '/smtp/5.7.606-5.7.649/';
+const samples = ['/', '/smtp/', codePage, pairPage, '/smtp/x.7.26/', providerPage, '/search/?q=451', '/explain/', '/no-such-page/'];
 
 try {
   // --- search -------------------------------------------------------------------------------
@@ -167,8 +170,63 @@ try {
     await page.context().close();
   }
 
+  // --- redirects keep the #fragment and the query; without JS the meta refresh still works --
+  {
+    const page = await newPage();
+    for (const [from, to] of [
+      ['/451/#how-to-fix', '/smtp/451/#how-to-fix'],                                  // alias
+      ['/5.7.26/?ref=t#how-to-fix', '/smtp/x.7.26/?ref=t#how-to-fix'],                // alias of a concrete code
+      ['/smtp/550-vs-450/#key-difference', '/smtp/450-vs-550/#key-difference'],       // reverse pair
+      ['/smtp/5.7.26/#how-to-fix', '/smtp/x.7.26/#how-to-fix'],                       // concrete enhanced code
+      ['/smtp/5.7.620/#how-to-fix', `${providerPage}#how-to-fix`],                    // code of a provider range
+      ['/zh/smtp/5.7.620/?a=1#fix-sending_admin', `/zh${providerPage}?a=1#fix-sending_admin`],
+    ]) {
+      await page.goto(`${base}${from}`);
+      await page.waitForURL(`${base}${to}`, { timeout: 10000 }).catch(() => {});
+      check(page.url() === `${base}${to}`, `redirect ${from} lands on ${to} (got ${page.url().slice(base.length)})`);
+    }
+    await page.context().close();
+    const nojs = await newPage({ js: false });
+    await nojs.goto(`${base}/smtp/5.7.620/`);
+    await nojs.waitForURL(`${base}${providerPage}`, { timeout: 10000 }).catch(() => {});
+    check(nojs.url() === `${base}${providerPage}`, `without JavaScript the meta refresh redirects (got ${nojs.url().slice(base.length)})`);
+    await nojs.context().close();
+  }
+
+  // --- the first fix line is on the first screen of a 360 x 740 phone ------------------------
+  for (const p of [codePage, `/zh${codePage}`, '/smtp/550/', '/smtp/x.7.26/', `/zh/smtp/x.7.26/`, providerPage, `/zh${providerPage}`]) {
+    const page = await newPage({ width: 360, height: 740 });
+    await page.goto(`${base}${p}`);
+    const box = await page.locator('.fix-box').boundingBox();
+    const toc = await page.locator('nav.toc a[href="#how-to-fix"]').count();
+    check(box && box.y + box.height <= 740, `360 x 740: the first fix line is visible without scrolling on ${p} (bottom at ${box && Math.round(box.y + box.height)} px)`);
+    check(toc === 1, `${p} has a contents list linking #how-to-fix`);
+    await page.context().close();
+  }
+
+  // --- 404: no dead ends ---------------------------------------------------------------------
+  {
+    const page = await newPage();
+    for (const [p, href, text] of [
+      ['/smtp/5.7.999/', '/smtp/#subject-7', 'X.7.x'],                  // unknown detail: the subject
+      ['/zh/smtp/5.7.999/', '/zh/smtp/#subject-7', 'X.7.x'],
+      ['/smtp/2.7.1/', '/smtp/x.7.1/', 'X.7.1'],                        // entry exists, not for class 2
+      ['/smtp/599/', '/smtp/#class-5xx', '5xx'],                        // unknown basic code: the class
+    ]) {
+      const resp = await page.goto(`${base}${p}`);
+      await page.waitForSelector('#code-suggestion:not([hidden]) a', { timeout: 10000 }).catch(() => {});
+      const a = page.locator('#code-suggestion a');
+      const got = (await a.count()) ? [await a.getAttribute('href'), await a.textContent()] : [null, ''];
+      check(resp.status() === 404 && got[0] === href && got[1].includes(text), `404 ${p} falls back to ${href} (got ${got[0]} "${got[1]}")`);
+    }
+    // A stray % in the address must not break the page.
+    await page.goto(`${base}/smtp/%E0%A4%A/`);
+    check(await page.locator('h1').count() === 1, '404 with a malformed %-escape still renders');
+    await page.context().close();
+  }
+
   // --- 360 px: no horizontal scroll ----------------------------------------------------------
-  for (const p of ['/', codePage, pairPage, '/zh/', `/zh${codePage}`, `/zh${pairPage}`, '/smtp/', '/explain/']) {
+  for (const p of ['/', codePage, pairPage, '/zh/', `/zh${codePage}`, `/zh${pairPage}`, '/smtp/', '/explain/', providerPage, `/zh${providerPage}`]) {
     const page = await newPage({ width: 360 });
     await page.goto(`${base}${p}`);
     const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
