@@ -109,16 +109,36 @@ fn lang_urls(site: &Site, urls: &Urls, path: &str) -> BTreeMap<String, String> {
 #[derive(Serialize)]
 struct ApiRfc {
     rfc: u32,
+    title: String,
     section: String,
     url: String,
 }
 
-fn api_rfcs(rfcs: &[RfcRef]) -> Vec<ApiRfc> {
+fn api_rfcs(rfcs: &[RfcRef], known: &BTreeMap<u32, String>) -> Vec<ApiRfc> {
     rfcs.iter()
         .map(|r| ApiRfc {
             rfc: r.rfc,
+            title: known.get(&r.rfc).cloned().unwrap_or_default(),
             section: r.section.clone(),
             url: r.url(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ApiSource<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: &'a str,
+}
+
+fn api_sources(sources: &[SourceRef]) -> Vec<ApiSource<'_>> {
+    sources
+        .iter()
+        .map(|s| ApiSource {
+            kind: s.kind.id(),
+            title: &s.title,
+            url: &s.url,
         })
         .collect()
 }
@@ -150,6 +170,7 @@ struct ApiCode<'a> {
     stages: &'a [String],
     next_step: &'a str,
     rfcs: Vec<ApiRfc>,
+    sources: Vec<ApiSource<'a>>,
     related: &'a [u16],
     enhanced: &'a [String],
     examples: &'a [String],
@@ -198,7 +219,8 @@ pub fn api_code(site: &Site, urls: &Urls, fam: &Family, c: &Code) -> Vec<u8> {
         standard: d.standard,
         stages: &d.stages,
         next_step: &d.action,
-        rfcs: api_rfcs(&d.rfcs),
+        rfcs: api_rfcs(&d.rfcs, &fam.meta.rfcs),
+        sources: api_sources(&d.sources),
         related: &d.related,
         enhanced: &d.enhanced,
         examples: &d.examples,
@@ -234,7 +256,9 @@ struct ApiEnhanced<'a> {
     subject: u16,
     detail: u16,
     basic: &'a [u16],
+    seen_with: &'a [u16],
     rfcs: Vec<ApiRfc>,
+    sources: Vec<ApiSource<'a>>,
     related: &'a [String],
     examples: &'a [String],
     urls: BTreeMap<String, String>,
@@ -256,7 +280,9 @@ pub fn api_enhanced(site: &Site, urls: &Urls, fam: &Family, e: &Enhanced) -> Vec
         subject: e.subject,
         detail: e.detail,
         basic: &d.basic,
-        rfcs: api_rfcs(&d.rfcs),
+        seen_with: &d.seen_with,
+        rfcs: api_rfcs(&d.rfcs, &fam.meta.rfcs),
+        sources: api_sources(&d.sources),
         related: &d.related,
         examples: &d.examples,
         urls: lang_urls(site, urls, &plan::enhanced_path(fam, e)),

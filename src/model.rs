@@ -146,6 +146,10 @@ pub struct FamilyMeta {
     /// Providers that provider pages name, by id (`microsoft365`).
     #[serde(default)]
     pub providers: BTreeMap<String, ProviderDef>,
+    /// The RFCs content may cite, number → title: a reference to any other number is an error,
+    /// so a typo (`rfc: 5312`) cannot link to an unrelated document.
+    #[serde(default)]
+    pub rfcs: BTreeMap<u32, String>,
 }
 
 /// Which pair pages a family gets.
@@ -286,6 +290,9 @@ pub struct CodeData {
     /// Defining RFC sections.
     #[serde(default)]
     pub rfcs: Vec<RfcRef>,
+    /// References that are not RFCs (drafts, registry entries, vendor documentation).
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
     /// Related basic codes.
     #[serde(default)]
     pub related: Vec<u16>,
@@ -320,12 +327,20 @@ pub struct EnhancedData {
     pub title: Localized,
     /// One or two plain sentences.
     pub summary: Localized,
-    /// Associated basic codes.
+    /// Basic codes the IANA registry associates with the entry (exactly the registry's list;
+    /// `tests/truth.rs` checks it against the checked-in copy).
     #[serde(default)]
     pub basic: Vec<u16>,
+    /// Basic codes servers use with it in practice that the registry does not list (the entry's
+    /// own examples show them), kept apart so `basic` stays the registry's word.
+    #[serde(default)]
+    pub seen_with: Vec<u16>,
     /// Defining RFC sections.
     #[serde(default)]
     pub rfcs: Vec<RfcRef>,
+    /// References that are not RFCs (drafts, registry entries, vendor documentation).
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
     /// Related enhanced entries (`X.7.27`).
     #[serde(default)]
     pub related: Vec<String>,

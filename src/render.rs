@@ -134,6 +134,14 @@ struct RfcView {
     url: String,
 }
 
+/// A non-RFC reference as shown: the document's title, its kind's label, and the link.
+#[derive(Serialize)]
+struct SourceView {
+    title: String,
+    kind: String,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct FixView {
     id: &'static str,
@@ -170,6 +178,7 @@ struct CodeView {
     stages_text: String,
     action: String,
     rfcs: Vec<RfcView>,
+    sources: Vec<SourceView>,
     related: Vec<Brief>,
     enhanced: Vec<Brief>,
     examples: Vec<String>,
@@ -194,7 +203,9 @@ struct EnhancedView {
     subject: String,
     classes: Vec<ClassView>,
     basic: Vec<Brief>,
+    seen_with: Vec<Brief>,
     rfcs: Vec<RfcView>,
+    sources: Vec<SourceView>,
     related: Vec<Brief>,
     examples: Vec<String>,
     description_html: String,
@@ -285,6 +296,17 @@ fn rfc_views(rfcs: &[RfcRef], lang: &Lang) -> Vec<RfcView> {
                 &[("rfc", &r.rfc.to_string()), ("section", &r.section)],
             ),
             url: r.url(),
+        })
+        .collect()
+}
+
+fn source_views(sources: &[SourceRef], lang: &Lang) -> Vec<SourceView> {
+    sources
+        .iter()
+        .map(|s| SourceView {
+            title: s.title.clone(),
+            kind: lang.label(&format!("source_{}", s.kind.id())).to_string(),
+            url: s.url.clone(),
         })
         .collect()
 }
@@ -605,6 +627,7 @@ impl<'a> Renderer<'a> {
                     .unwrap_or(""),
             ),
             rfcs: rfc_views(&d.rfcs, lang),
+            sources: source_views(&d.sources, lang),
             related,
             enhanced,
             examples: d.examples.clone(),
@@ -652,7 +675,14 @@ impl<'a> Renderer<'a> {
                 .filter_map(|b| fam.code(*b))
                 .map(|c| Self::brief(urls, li, fam, c, lang))
                 .collect(),
+            seen_with: d
+                .seen_with
+                .iter()
+                .filter_map(|b| fam.code(*b))
+                .map(|c| Self::brief(urls, li, fam, c, lang))
+                .collect(),
             rfcs: rfc_views(&d.rfcs, lang),
+            sources: source_views(&d.sources, lang),
             related: d
                 .related
                 .iter()

@@ -379,7 +379,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
             (Some(t), false) => lc.check(src, "closest", t, diags),
             (None, true) => {}
         }
-        check_rfcs(src, &d.rfcs, diags);
+        check_refs(src, &m.rfcs, &fs.file, &d.rfcs, &d.sources, diags);
         for r in &d.related {
             if *r == d.code {
                 diags.push(
@@ -502,18 +502,33 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
                 .at(src.locate_key("code")),
             );
         }
-        if e.data.rfcs.is_empty() {
+        if e.data.rfcs.is_empty() && e.data.sources.is_empty() {
             diags.push(
-                Diagnostic::error(&src.file, "at least one RFC reference is required")
-                    .at(src.locate_key("rfcs")),
+                Diagnostic::error(&src.file, "at least one reference is required")
+                    .at(src.locate_key("rfcs").or(src.locate_key("code")))
+                    .hint("add `rfcs:`, or `sources:` when the registry cites a draft or another document"),
             );
         }
-        check_rfcs(src, &e.data.rfcs, diags);
-        for b in &e.data.basic {
-            if !by_code.contains_key(b) && !fam.broken.contains(&b.to_string()) {
+        check_refs(src, &m.rfcs, &fs.file, &e.data.rfcs, &e.data.sources, diags);
+        for (key, list) in [("basic", &e.data.basic), ("seen_with", &e.data.seen_with)] {
+            for b in list {
+                if !by_code.contains_key(b) && !fam.broken.contains(&b.to_string()) {
+                    diags.push(
+                        Diagnostic::error(&src.file, format!("unknown code {b} in `{key}`"))
+                            .at(src.locate_value(key, &b.to_string())),
+                    );
+                }
+            }
+        }
+        for b in &e.data.seen_with {
+            if e.data.basic.contains(b) {
                 diags.push(
-                    Diagnostic::error(&src.file, format!("unknown code {b} in `basic`"))
-                        .at(src.locate_value("basic", &b.to_string())),
+                    Diagnostic::error(
+                        &src.file,
+                        format!("code {b} is in both `basic` and `seen_with`"),
+                    )
+                    .at(src.locate_value("seen_with", &b.to_string()))
+                    .hint("`seen_with` is only for codes the registry does not associate"),
                 );
             }
         }
@@ -575,23 +590,82 @@ fn fam_dir(fam: &Family) -> String {
     fam.source.file.trim_end_matches("/family.yaml").to_string()
 }
 
-fn check_rfcs(src: &Source, rfcs: &[RfcRef], diags: &mut Diagnostics) {
+/// Checks references: a section is dot-separated numbers (`4.2.3`) or an appendix (`A.1`), the
+/// RFC is one the family lists (so a mistyped number is caught), and other sources are https links.
+fn check_refs(
+    src: &Source,
+    known: &BTreeMap<u32, String>,
+    family_file: &str,
+    rfcs: &[RfcRef],
+    sources: &[SourceRef],
+    diags: &mut Diagnostics,
+) {
     for r in rfcs {
-        let ok = !r.section.is_empty()
-            && r.section
-                .split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-        if r.rfc == 0 || !ok {
+        if !section_ok(&r.section) {
             diags.push(
                 Diagnostic::error(
                     &src.file,
                     format!(
-                        "RFC reference `{} {}` needs a number and a section such as 4.2.3",
+                        "RFC {} section `{}` is not a section number such as 4.2.3 or A.1",
                         r.rfc, r.section
                     ),
                 )
-                .at(src.locate_value("section", &r.section)),
+                .at(src.locate_value("rfcs", &r.section)),
+            );
+        }
+        if !known.contains_key(&r.rfc) {
+            diags.push(
+                Diagnostic::error(&src.file, format!("RFC {} is not a known RFC", r.rfc))
+                    .at(src.locate_value("rfcs", &r.rfc.to_string()))
+                    .hint(format!(
+                        "check the number, or add it with its title to `rfcs:` in {family_file}"
+                    )),
             );
         }
     }
+    for s in sources {
+        if s.title.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(&src.file, "a source needs a title")
+                    .at(src.locate_value("sources", &s.url)),
+            );
+        }
+        if !url_ok(&s.url) {
+            diags.push(
+                Diagnostic::error(
+                    &src.file,
+                    format!("source URL `{}` is not an https:// link", s.url),
+                )
+                .at(src.locate_value("sources", &s.url))
+                .hint("write the full address, e.g. https://www.iana.org/assignments/…"),
+            );
+        }
+    }
+}
+
+/// `4`, `4.2.3`, `A`, `A.1`: numbers, or a capital appendix letter first.
+fn section_ok(s: &str) -> bool {
+    let mut parts = s.split('.');
+    let first = parts.next().unwrap_or("");
+    let num = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && !p.starts_with('0')
+    };
+    let head = num(first) || (first.len() == 1 && first.bytes().all(|b| b.is_ascii_uppercase()));
+    head && parts.all(num)
+}
+
+/// An absolute https URL with a host and no whitespace or quotes.
+fn url_ok(u: &str) -> bool {
+    let Some(rest) = u.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty()
+        && host.contains('.')
+        && !u
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`'))
 }

@@ -114,6 +114,46 @@ fn unknown_related_code_and_enhanced_code() {
 }
 
 #[test]
+fn bad_references() {
+    let err = fails(
+        |s| {
+            s.edit(
+                "content/smtp/codes/550.yaml",
+                r#"section: "4.2.3""#,
+                r#"section: "4..2""#,
+            );
+            s.edit("content/smtp/codes/451.yaml", "rfc: 5321", "rfc: 5312");
+            s.edit(
+                "content/smtp/enhanced/x.7.1.yaml",
+                "url: \"https://www.iana.org/",
+                "url: \"http://www.iana.org/",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn enhanced_entry_without_any_reference() {
+    let err = fails(
+        |s| {
+            let path = "content/smtp/enhanced/x.7.1.yaml";
+            let text = std::fs::read_to_string(s.root().join(path)).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    !l.starts_with("rfcs:") && !l.starts_with("sources:") && !l.starts_with("  - {")
+                })
+                .collect();
+            s.write(path, &kept.join("\n"));
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn pair_with_missing_code() {
     let err = fails(
         |s| {

@@ -25,6 +25,17 @@ pub enum SourceKind {
     Vendor,
 }
 
+impl SourceKind {
+    /// The id used in YAML, the JSON API and i18n keys (`source_<id>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            SourceKind::Draft => "draft",
+            SourceKind::Iana => "iana",
+            SourceKind::Vendor => "vendor",
+        }
+    }
+}
+
 /// A reference to a document other than an RFC section: `{kind, title, url}`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
