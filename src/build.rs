@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Missing translations are errors.
     pub strict: bool,
+    /// Compute [`Report::fingerprint`] (hashes every output's bytes; `serve` needs it).
+    pub fingerprint: bool,
     /// Shared with the caller: where the build is (for a progress line) and a stop request.
     pub progress: Arc<Progress>,
 }
@@ -106,7 +108,7 @@ pub struct Report {
     /// Files whose bytes changed (the rest were already up to date and not rewritten).
     pub changed: usize,
     /// A hash of every output path and its bytes: two builds with the same fingerprint wrote the
-    /// same site. `serve` reloads the browser only when it changes.
+    /// same site. `serve` reloads the browser only when it changes. 0 unless asked for.
     pub fingerprint: u64,
 }
 
@@ -263,7 +265,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         match renderer.render(p) {
             Ok(bytes) => {
                 // Summed, so the order the threads finish in does not matter.
-                fingerprint.fetch_add(page_hash(&p.out, &bytes), Ordering::Relaxed);
+                if opts.fingerprint {
+                    fingerprint.fetch_add(page_hash(&p.out, &bytes), Ordering::Relaxed);
+                }
                 if let Some(Err(e)) = staging.as_ref().map(|s| s.write(&p.out, &bytes)) {
                     write_errors.lock().unwrap().push((p.out.clone(), e));
                 }

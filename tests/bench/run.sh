@@ -16,7 +16,9 @@ RUNS=${RUNS:-5}
 command -v hugo >/dev/null || { echo "hugo is missing: apt-get install -y hugo" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
 cargo build --release --quiet
-BIN=$REPO/target/release/codesite
+# Wherever cargo puts it: CARGO_TARGET_DIR, .cargo/config.toml or target/.
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+BIN=$TARGET_DIR/release/codesite
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/codesite-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
