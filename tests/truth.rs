@@ -397,6 +397,9 @@ fn all_texts(fam: &Family) -> Vec<(String, String)> {
     for p in &fam.pairs {
         out.extend(texts(&p.source.file, &p.data));
     }
+    for p in &fam.providers {
+        out.extend(texts(&p.source.file, &p.data));
+    }
     out
 }
 
