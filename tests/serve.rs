@@ -543,3 +543,45 @@ fn refuses_non_loopback_without_allow_remote() {
     );
     assert!(out.stderr.contains("--allow-remote"), "{}", out.stderr);
 }
+
+/// The live-reload script in headless Chromium (`tests/browser/livereload.mjs`): idle means no
+/// reload and a typed search term survives; one edit, one reload; the error overlay comes and goes
+/// without a reload. Needs what the browser tests need; skips loudly without it, and fails under
+/// `CODESITE_REQUIRE_BROWSER=1` or `CI`.
+#[test]
+fn live_reload_in_a_browser() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = std::path::Path::new(&chromium).exists()
+        && repo()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        let required = ["CODESITE_REQUIRE_BROWSER", "CI"]
+            .iter()
+            .any(|v| std::env::var(v).is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false")));
+        assert!(
+            !required,
+            "chromium, node or tests/browser/node_modules/playwright-core is missing"
+        );
+        // Past the harness's capture, so the skip shows even though the test reports ok.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nSKIPPED live_reload_in_a_browser: NOT RUN, needs {chromium}, node and `npm ci --prefix tests/browser`. Set CODESITE_REQUIRE_BROWSER=1 to make this a failure."
+        );
+        return;
+    }
+    let site = Site::fixture("mini");
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser/livereload.mjs"))
+        .arg(env!("CARGO_BIN_EXE_codesite"))
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
