@@ -309,7 +309,22 @@ pub struct CodeData {
     /// How to fix.
     #[serde(default)]
     pub fix: Fix,
+    /// Who must act to clear it (`sender`, `sending_admin`, `receiving_admin`, `recipient`); empty
+    /// when nobody has to (successes, and replies that need no reaction). Pair pages compare it.
+    #[serde(default)]
+    pub who: Vec<String>,
+    /// For server authors: the situation to answer with this code in, a clause that completes
+    /// "Answer with 451 when …" / "如果……，就回复 451" (pair pages, "When to use which").
+    #[serde(default)]
+    pub send_when: Option<Localized>,
+    /// For readers: what the code tells them happened, a clause that completes "You get 451
+    /// when …" / "收到 451，说明……" (pair pages, "Key difference").
+    #[serde(default)]
+    pub seen_when: Option<Localized>,
 }
+
+/// The people who can be asked to act on a code, in display order (ids shared with provider pages).
+pub const WHO: &[&str] = &["sender", "sending_admin", "receiving_admin", "recipient"];
 
 fn yes() -> bool {
     true

@@ -439,6 +439,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
             &d.fix,
             diags,
         );
+        check_pair_facts(src, d, lc, diags);
     }
     // References to other codes are checked once all codes are known.
     for c in &fam.codes {
@@ -582,6 +583,31 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
         lc.check(src, "note", &p.data.note, diags);
         if let Some(w) = &p.data.which {
             lc.check(src, "which", w, diags);
+        }
+    }
+}
+
+/// The facts pair pages compare: `who` ids and the two clauses, required for every basic code
+/// because every pair page uses them.
+fn check_pair_facts(src: &Source, d: &CodeData, lc: &LocCheck, diags: &mut Diagnostics) {
+    for w in &d.who {
+        if !WHO.contains(&w.as_str()) {
+            diags.push(
+                Diagnostic::error(&src.file, format!("unknown `who` id `{w}`"))
+                    .at(src.locate_value("who", w))
+                    .hint(format!("use one of: {}", WHO.join(", "))),
+            );
+        }
+    }
+    for (name, t) in [("send_when", &d.send_when), ("seen_when", &d.seen_when)] {
+        match t {
+            Some(t) => lc.check(src, name, t, diags),
+            // Points past the last line: the new keys go at the end of the file.
+            None => diags.push(
+                Diagnostic::error(&src.file, format!("`{name}` is missing"))
+                    .at(Some((src.text.lines().count() + 1, 1)))
+                    .hint("pair pages compare codes with it; the README describes the field"),
+            ),
         }
     }
 }
