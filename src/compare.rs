@@ -54,6 +54,11 @@ pub fn space_cjk(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut prev: Option<char> = None;
     for c in s.chars() {
+        // Private-use characters mark spans in generated HTML; they do not separate words.
+        if ('\u{E000}'..='\u{F8FF}').contains(&c) {
+            out.push(c);
+            continue;
+        }
         if let Some(p) = prev {
             let latin = |x: char| x.is_ascii_alphanumeric();
             if (is_cjk(p) && latin(c)) || (latin(p) && is_cjk(c)) {
@@ -102,72 +107,311 @@ pub fn stages_text(fam: &Family, code: &CodeData, lang: &Lang) -> String {
     join_list(&names, lang.label("list_sep"), lang.label("list_last_sep"))
 }
 
-/// The generated "Key difference" paragraph: class and next step, then where each appears.
-/// Each sentence is a whole pattern from the labels, chosen by which facts agree, so both
-/// languages stay grammatical without the code knowing either grammar.
-pub fn key_difference(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> String {
-    let class_name = |c: &CodeData| fam.class(c.class).map(|d| lang.text(&d.name)).unwrap_or("");
-    let action = |c: &CodeData| {
-        fam.meta
-            .actions
-            .get(&c.action)
-            .map(|t| lang.text(t))
-            .unwrap_or("")
-    };
-    let (ca, cb) = (a.code.to_string(), b.code.to_string());
-    let (da, db) = (a.class.to_string(), b.class.to_string());
-    let mut out = Vec::new();
-    if a.class != b.class {
-        out.push(fill(
-            lang.label("diff_classes"),
-            &[
-                ("a", &ca),
-                ("b", &cb),
-                ("class_a", class_name(a)),
-                ("class_b", class_name(b)),
-                ("digit_a", &da),
-                ("digit_b", &db),
-                ("action_a", action(a)),
-                ("action_b", action(b)),
-            ],
-        ));
-    } else if a.action == b.action {
-        out.push(fill(
-            lang.label("diff_same_class_same_action"),
-            &[
-                ("a", &ca),
-                ("b", &cb),
-                ("class", class_name(a)),
-                ("digit", &da),
-                ("action", action(a)),
-            ],
-        ));
-    } else {
-        out.push(fill(
-            lang.label("diff_same_class"),
-            &[
-                ("a", &ca),
-                ("b", &cb),
-                ("class", class_name(a)),
-                ("digit", &da),
-                ("action_a", action(a)),
-                ("action_b", action(b)),
-            ],
-        ));
+/// The facts a pair page compares for one code. Two codes with equal facts get the same
+/// generated sentences (tests rely on this being the whole input of [`key_difference`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Facts<'a> {
+    /// Class kind id: `success`, `intermediate`, `transient`, `permanent`.
+    pub kind: &'static str,
+    /// Action id from the family.
+    pub action: &'a str,
+    /// Stage ids.
+    pub stages: &'a [String],
+    /// Who must act, in the fixed order of [`WHO`].
+    pub who: Vec<&'static str>,
+    /// The reader's clause ("You get 451 when …") in the language.
+    pub seen_when: &'a str,
+}
+
+/// The facts of a code in a language.
+pub fn facts<'a>(fam: &Family, c: &'a CodeData, lang: &Lang<'a>) -> Facts<'a> {
+    Facts {
+        kind: fam.class(c.class).map(|d| d.kind.id()).unwrap_or("unknown"),
+        action: &c.action,
+        stages: &c.stages,
+        who: WHO
+            .iter()
+            .copied()
+            .filter(|w| c.who.iter().any(|x| x == w))
+            .collect(),
+        seen_when: c.seen_when.as_ref().map(|t| lang.text(t)).unwrap_or(""),
     }
+}
+
+fn action_text<'a>(fam: &'a Family, c: &CodeData, lang: &Lang) -> &'a str {
+    fam.meta
+        .actions
+        .get(&c.action)
+        .map(|t| lang.text(t))
+        .unwrap_or("")
+}
+
+/// Who must act on a code, as a capitalised list for a table cell ("Nobody" when empty).
+pub fn who_cell(c: &CodeData, lang: &Lang) -> String {
+    let who: Vec<&str> = WHO
+        .iter()
+        .copied()
+        .filter(|w| c.who.iter().any(|x| x == w))
+        .collect();
+    if who.is_empty() {
+        return lang.label("who_nobody").to_string();
+    }
+    ucfirst(&who_text(&who, lang))
+}
+
+fn who_text(who: &[&str], lang: &Lang) -> String {
+    let names: Vec<String> = who
+        .iter()
+        .map(|w| lang.label(&format!("actor_{w}")).to_string())
+        .collect();
+    join_list(&names, lang.label("list_sep"), lang.label("list_and_sep"))
+}
+
+/// Enhanced status codes listed for a code, as a list ("4.3.0, 4.4.3 or 4.7.1"); at most three.
+fn enhanced_text(c: &CodeData, lang: &Lang) -> String {
+    let v: Vec<String> = c.enhanced.iter().take(3).cloned().collect();
+    join_list(&v, lang.label("list_sep"), lang.label("list_last_sep"))
+}
+
+/// The generated "Key difference" paragraph: the fact that separates the two codes most (by
+/// rule: success against failure or retry against bounce, then who must act, then where in the
+/// session), followed by what each one tells the reader happened. Each sentence is a whole
+/// pattern from the labels, so both languages stay grammatical without the code knowing either
+/// grammar.
+pub fn key_difference(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> String {
+    let (fa, fb) = (facts(fam, a, lang), facts(fam, b, lang));
+    let (ca, cb) = (a.code.to_string(), b.code.to_string());
+    let kind = |k: &str| lang.label(&format!("kind_phrase_{k}")).to_string();
+    let (wa, wb) = (who_text(&fa.who, lang), who_text(&fb.who, lang));
     let (sa, sb) = (stages_text(fam, a, lang), stages_text(fam, b, lang));
-    if a.stages == b.stages {
-        out.push(fill(
-            lang.label("diff_same_stages"),
-            &[("a", &ca), ("b", &cb), ("stages_a", &sa), ("stages", &sa)],
-        ));
+    let (aa, ab) = (action_text(fam, a, lang), action_text(fam, b, lang));
+    let (ka, kb) = (kind(fa.kind), kind(fb.kind));
+    let slots: Vec<(&str, &str)> = vec![
+        ("a", &ca),
+        ("b", &cb),
+        ("kind_a", &ka),
+        ("kind_b", &kb),
+        ("kind", &ka),
+        ("action_a", aa),
+        ("action_b", ab),
+        ("action", aa),
+        ("who_a", &wa),
+        ("who_b", &wb),
+        ("stages_a", &sa),
+        ("stages_b", &sb),
+        ("stages", &sa),
+        ("seen_a", fa.seen_when),
+        ("seen_b", fb.seen_when),
+    ];
+    let first = if fa.kind != fb.kind {
+        "kd_outcome"
+    } else if fa.action != fb.action {
+        "kd_action"
+    } else if fa.who != fb.who && !fa.who.is_empty() && !fb.who.is_empty() {
+        "kd_who"
+    } else if fa.stages != fb.stages {
+        "kd_stages"
     } else {
-        out.push(fill(
-            lang.label("diff_stages"),
+        "kd_same"
+    };
+    let out = [
+        fill(lang.label(first), &slots),
+        fill(lang.label("kd_cause"), &slots),
+    ];
+    space_cjk(&out.join(lang.label("sentence_sep")))
+}
+
+/// The generated "When to use which" section: a paragraph for server authors (which code to
+/// answer with, from each code's `send_when`) and one for readers of a bounce or a log (how to
+/// tell them apart: the command each answers or the enhanced codes that come with it, and who
+/// has to act).
+pub fn when_to_use_which(
+    fam: &Family,
+    a: &CodeData,
+    b: &CodeData,
+    lang: &Lang,
+) -> (String, String) {
+    let (fa, fb) = (facts(fam, a, lang), facts(fam, b, lang));
+    let (ca, cb) = (a.code.to_string(), b.code.to_string());
+    let send_a = a.send_when.as_ref().map(|t| lang.text(t)).unwrap_or("");
+    let send_b = b.send_when.as_ref().map(|t| lang.text(t)).unwrap_or("");
+    let server = fill(
+        lang.label("which_server"),
+        &[
+            ("a", &ca),
+            ("b", &cb),
+            ("send_a", send_a),
+            ("send_b", send_b),
+        ],
+    );
+    let (sa, sb) = (stages_text(fam, a, lang), stages_text(fam, b, lang));
+    let (ea, eb) = (enhanced_text(a, lang), enhanced_text(b, lang));
+    let mut reader = Vec::new();
+    if fa.stages != fb.stages {
+        reader.push(fill(
+            lang.label("which_reader_stages"),
             &[("a", &ca), ("b", &cb), ("stages_a", &sa), ("stages_b", &sb)],
         ));
+    } else if !ea.is_empty() && !eb.is_empty() && ea != eb {
+        reader.push(fill(
+            lang.label("which_reader_enhanced"),
+            &[
+                ("a", &ca),
+                ("b", &cb),
+                ("stages", &sa),
+                ("enh_a", &ea),
+                ("enh_b", &eb),
+            ],
+        ));
+    } else {
+        reader.push(fill(
+            lang.label("which_reader_text"),
+            &[("a", &ca), ("b", &cb), ("stages", &sa)],
+        ));
+    }
+    let (wa, wb) = (who_text(&fa.who, lang), who_text(&fb.who, lang));
+    let act = match (wa.is_empty(), wb.is_empty()) {
+        (true, true) => None,
+        (false, false) if wa == wb => Some(fill(
+            lang.label("which_act_same"),
+            &[("a", &ca), ("b", &cb), ("who", &wa)],
+        )),
+        (false, false) => Some(fill(
+            lang.label("which_act"),
+            &[("a", &ca), ("b", &cb), ("who_a", &wa), ("who_b", &wb)],
+        )),
+        (true, false) => Some(fill(
+            lang.label("which_act_one"),
+            &[("x", &ca), ("y", &cb), ("who_y", &wb)],
+        )),
+        (false, true) => Some(fill(
+            lang.label("which_act_one"),
+            &[("x", &cb), ("y", &ca), ("who_y", &wa)],
+        )),
+    };
+    reader.extend(act);
+    (
+        space_cjk(&server),
+        space_cjk(&reader.join(lang.label("sentence_sep"))),
+    )
+}
+
+/// The short "When it occurs" of one code on a pair page: where in the session it comes back
+/// and the enhanced codes seen with it (the full list of situations is on the code page).
+pub fn occurs(fam: &Family, c: &CodeData, lang: &Lang) -> String {
+    let code = c.code.to_string();
+    let st = stages_text(fam, c, lang);
+    let enh = enhanced_text(c, lang);
+    let mut out = vec![fill(
+        lang.label("occurs_stages"),
+        &[("code", &code), ("stages", &st)],
+    )];
+    if !enh.is_empty() {
+        out.push(fill(lang.label("occurs_enhanced"), &[("enhanced", &enh)]));
     }
     space_cjk(&out.join(lang.label("sentence_sep")))
+}
+
+/// The sentence that opens a code's short "How to fix" on a pair page: who has to act on it,
+/// and what the sending side does meanwhile.
+pub fn fix_lead(fam: &Family, c: &CodeData, lang: &Lang) -> String {
+    let f = facts(fam, c, lang);
+    let code = c.code.to_string();
+    let who = who_text(&f.who, lang);
+    let action = action_text(fam, c, lang);
+    let key = if who.is_empty() {
+        "fix_lead_nobody"
+    } else {
+        "fix_lead"
+    };
+    space_cjk(&fill(
+        lang.label(key),
+        &[("code", &code), ("who", &who), ("action", action)],
+    ))
+}
+
+/// The pair title as plain text and as HTML for the heading, where each code's title is kept
+/// on one line where it fits (`<span class="keep">`), so a Chinese title does not break inside
+/// a word such as 错误.
+pub fn pair_title(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> (String, String) {
+    const OPEN: char = '\u{E000}';
+    const CLOSE: char = '\u{E001}';
+    let (ca, cb) = (a.code.to_string(), b.code.to_string());
+    let wrap = |c: &str, t: &str| format!("{OPEN}{c} {t}{CLOSE}");
+    let (ta, tb) = (lang.text(&a.title), lang.text(&b.title));
+    let (wa, wb) = (wrap(&ca, ta), wrap(&cb, tb));
+    let marked = space_cjk(&fill(
+        lang.label("pair_title"),
+        &[
+            ("family", lang.text(&fam.meta.name)),
+            ("code_a", &wa),
+            ("code_b", &wb),
+        ],
+    ));
+    // A space that `space_cjk` put just inside a span belongs before it.
+    let marked = marked.replace(&format!("{OPEN} "), &format!(" {OPEN}"));
+    let plain: String = marked
+        .chars()
+        .filter(|c| *c != OPEN && *c != CLOSE)
+        .collect();
+    let mut html = String::with_capacity(marked.len() + 64);
+    for ch in marked.chars() {
+        match ch {
+            OPEN => html.push_str("<span class=\"keep\">"),
+            CLOSE => html.push_str("</span>"),
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#x27;"),
+            c => html.push(c),
+        }
+    }
+    (plain, html)
+}
+
+/// The opening of a Markdown text for a short excerpt: whole sentences of its first paragraph
+/// up to `limit` characters (at least the first sentence; never cut inside a code span), so a
+/// pair page quotes the first fix step rather than the whole fix.
+pub fn first_sentences(md: &str, limit: usize) -> &str {
+    let para = md.trim_start();
+    let para = para.split("\n\n").next().unwrap_or(para).trim_end();
+    let mut in_code = false;
+    let mut count = 0;
+    let mut last_end: Option<usize> = None;
+    let mut iter = para.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        count += 1;
+        if c == '`' {
+            in_code = !in_code;
+        }
+        if in_code {
+            continue;
+        }
+        let next = iter.peek().map(|&(_, n)| n);
+        let ends = match c {
+            '。' | '！' | '？' => true,
+            '.' | '!' | '?' => {
+                let before = &para[..i];
+                let abbrev = ["e.g", "i.e", "etc", "vs"]
+                    .iter()
+                    .any(|a| before.ends_with(a));
+                next.is_none_or(char::is_whitespace) && !abbrev
+            }
+            _ => false,
+        };
+        if ends {
+            let end = i + c.len_utf8();
+            if count > limit {
+                return &para[..last_end.unwrap_or(end)];
+            }
+            last_end = Some(end);
+        }
+    }
+    if count > limit {
+        return last_end.map_or(para, |e| &para[..e]);
+    }
+    para
 }
 
 /// Upper-cases the first letter (a no-op for scripts without case).
@@ -194,5 +438,14 @@ mod tests {
         assert_eq!(ucfirst("把"), "把");
         assert_eq!(space_cjk("RCPT TO或邮件2"), "RCPT TO 或邮件 2");
         assert_eq!(space_cjk("plain text"), "plain text");
+        let md = "One `a. b` two. Three four. Five.\n\nSecond paragraph.";
+        assert_eq!(first_sentences(md, 1), "One `a. b` two.");
+        assert_eq!(first_sentences(md, 28), "One `a. b` two. Three four.");
+        assert_eq!(
+            first_sentences(md, 500),
+            "One `a. b` two. Three four. Five."
+        );
+        assert_eq!(first_sentences("Use e.g. this. Then.", 1), "Use e.g. this.");
+        assert_eq!(first_sentences("先做这个。再做那个。", 1), "先做这个。");
     }
 }

@@ -188,6 +188,14 @@ struct CodeView {
     fix_first: Option<FixFirst>,
     toc: Vec<TocItem>,
     pairs: Vec<PairLink>,
+    /// Pair pages: where it comes back, in one or two generated sentences.
+    occurs: String,
+    /// Pair pages: who must act on it.
+    who: String,
+    /// Pair pages: one generated sentence before the quoted fix (who acts, what happens next).
+    fix_lead: String,
+    /// Pair pages: the fix for whoever must act first (the full list is on the code page).
+    pair_fix: Option<FixView>,
 }
 
 #[derive(Serialize)]
@@ -416,6 +424,26 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// The fix for the first audience in `who` that has one, else the first fix written.
+    fn pair_fix(d: &CodeData, lang: &Lang) -> Option<FixView> {
+        let parts = d.fix.parts();
+        let (id, t) = WHO
+            .iter()
+            .filter(|w| d.who.iter().any(|x| x == *w))
+            .find_map(|w| parts.iter().find(|(id, _)| id == w))
+            .or_else(|| parts.first())?;
+        let limit = lang.label("pair_fix_chars").parse().unwrap_or(180);
+        let short: Localized = t
+            .iter()
+            .map(|(k, v)| (k.clone(), compare::first_sentences(v, limit).to_string()))
+            .collect();
+        Some(FixView {
+            id,
+            label: lang.label(&format!("fix_{id}")).to_string(),
+            html: Self::md(&short, lang),
+        })
+    }
+
     fn lang_views(site: &Site, urls: &Urls, li: usize) -> LangViews {
         let lang = Self::lang(site, li);
         let labels = Value::from_serializable(lang.labels);
@@ -637,6 +665,10 @@ impl<'a> Renderer<'a> {
             fix_first: fix_first(&d.fix, lang),
             toc: toc(lang, !d.examples.is_empty(), &[]),
             pairs: pl,
+            occurs: compare::occurs(fam, d, lang),
+            who: compare::who_cell(d, lang),
+            fix_lead: compare::fix_lead(fam, d, lang),
+            pair_fix: Self::pair_fix(d, lang),
         }
     }
 
@@ -851,16 +883,7 @@ impl<'a> Renderer<'a> {
                 let fam = &site.families[*family];
                 let (ca, cb) = (&fam.codes[*a].data, &fam.codes[*b].data);
                 let (sa, sb) = (ca.code.to_string(), cb.code.to_string());
-                let title = compare::fill(
-                    lang.label("pair_title"),
-                    &[
-                        ("family", lang.text(&fam.meta.name)),
-                        ("a", &sa),
-                        ("b", &sb),
-                        ("title_a", lang.text(&ca.title)),
-                        ("title_b", lang.text(&cb.title)),
-                    ],
-                );
+                let (title, title_html) = compare::pair_title(fam, ca, cb, &lang);
                 let description = compare::fill(
                     lang.label("pair_description"),
                     &[
@@ -874,7 +897,11 @@ impl<'a> Renderer<'a> {
                 ctx.insert_value("family", v.family_each[*family].clone());
                 ctx.insert_value("a", v.codes[*family][*a].clone());
                 ctx.insert_value("b", v.codes[*family][*b].clone());
+                ctx.insert("title_html", &title_html);
                 ctx.insert("difference", &compare::key_difference(fam, ca, cb, &lang));
+                let (which_server, which_reader) = compare::when_to_use_which(fam, ca, cb, &lang);
+                ctx.insert("which_server", &which_server);
+                ctx.insert("which_reader", &which_reader);
                 if let Some(p) = fam.pair(ca.code, cb.code) {
                     ctx.insert("note_html", &Self::md(&p.data.note, &lang));
                     if let Some(w) = &p.data.which {

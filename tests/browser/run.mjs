@@ -233,6 +233,34 @@ try {
     check(sw <= cw, `360 px wide, no horizontal scroll: ${p} (${sw} <= ${cw})`);
     await page.context().close();
   }
+  // Pair pages at 360 px: the second code's column of the comparison is fully on screen, and no
+  // heading word is split (the Chinese title keeps 错误 together).
+  for (const p of ['/smtp/235-vs-451/', '/zh/smtp/235-vs-451/', '/zh/smtp/451-vs-555/']) {
+    const page = await newPage({ width: 360 });
+    await page.goto(`${base}${p}`);
+    const cells = await page.evaluate(() => [...document.querySelectorAll('table.compare tr')].map((tr) => {
+      const c = tr.children[2].getBoundingClientRect();
+      return { left: c.left, right: c.right, width: c.width, text: tr.children[2].textContent.trim() };
+    }));
+    const vw = await page.evaluate(() => document.documentElement.clientWidth);
+    check(cells.length > 0 && cells.every((c) => c.width >= 100 && c.left >= 0 && c.right <= vw),
+      `360 px: second column of the comparison is visible on ${p} (${JSON.stringify(cells.map((c) => [Math.round(c.left), Math.round(c.right)]))})`);
+    if (p.startsWith('/zh/')) {
+      // Rectangles of the two characters of 错误 in the title: one line, not split across two.
+      const tops = await page.evaluate(() => {
+        const h1 = document.querySelector('h1');
+        const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const i = n.data.indexOf('错误');
+          if (i < 0) continue;
+          return [i, i + 1].map((j) => { const r = document.createRange(); r.setStart(n, j); r.setEnd(n, j + 1); return Math.round(r.getBoundingClientRect().top); });
+        }
+        return null;
+      });
+      if (tops) check(tops[0] === tops[1], `360 px: 错误 stays on one line in the title of ${p} (${tops})`);
+    }
+    await page.context().close();
+  }
 
   // --- accessibility: axe-core, both languages, light and dark -------------------------------
   for (const scheme of ['light', 'dark']) {
