@@ -51,11 +51,104 @@ pub struct Loaded {
     pub statics: Vec<StaticFile>,
 }
 
-/// Reads a file as UTF-8 text within the size limit.
+/// The one error for a symbolic link among the inputs.
+fn link_error(root: &Path, path: &Path) -> Diagnostic {
+    // A link could point anywhere on the build machine (a key, a token), and errors quote the
+    // text they read: no input is ever read through one.
+    Diagnostic::error(
+        rel(root, path),
+        "symbolic links are not allowed in the site's files",
+    )
+    .hint("replace the link with the file or folder itself")
+}
+
+/// True when a name is fit to be shown and used: UTF-8, no control characters (a newline or an
+/// escape sequence in a file name must never reach a path, a URL or the terminal).
+fn clean_name(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| !n.chars().any(char::is_control))
+}
+
+fn name_error(root: &Path, path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        rel(root, path),
+        "file name contains a control character (such as a newline) or is not UTF-8",
+    )
+    .hint("rename it using letters, digits, `-` and `.`")
+}
+
+/// Checks an entry found in an input folder: links and unfit names are reported. Returns whether
+/// the entry may be used.
+fn entry_ok(root: &Path, entry: &walkdir::DirEntry, diags: &mut Diagnostics) -> bool {
+    if !clean_name(entry.file_name()) {
+        diags.push(name_error(root, entry.path()));
+        false
+    } else if entry.path_is_symlink() {
+        diags.push(link_error(root, entry.path()));
+        false
+    } else {
+        true
+    }
+}
+
+/// What is at `path`, links not followed: `Some(true)` a folder, `Some(false)` something else,
+/// `None` nothing. A link is reported and counts as nothing.
+fn probe(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<bool> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if meta.file_type().is_symlink() {
+        diags.push(link_error(root, path));
+        return None;
+    }
+    Some(meta.is_dir())
+}
+
+/// Reads a static file's bytes, never through a symbolic link (one swapped in after `load` listed
+/// the folder included).
+pub fn read_static(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut v = Vec::new();
+    f.read_to_end(&mut v)?;
+    Ok(v)
+}
+
+/// Reads a file as UTF-8 text within the size limit. Never through a symbolic link, and only a
+/// regular file (a FIFO would hang the build). A UTF-8 byte order mark is skipped.
 pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
     let file = rel(root, path);
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
+    let opened = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path);
+    let mut f = match opened {
+        Ok(f) => f,
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            diags.push(link_error(root, path));
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(file, format!("cannot read file: {e}")));
+            return None;
+        }
+    };
+    let meta = match f.metadata() {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => {
+            diags.push(
+                Diagnostic::error(file, "not a regular file")
+                    .hint("only plain files are read from the site"),
+            );
+            return None;
+        }
         Err(e) => {
             diags.push(Diagnostic::error(file, format!("cannot read file: {e}")));
             return None;
@@ -75,13 +168,16 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<St
         );
         return None;
     }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error(file, format!("cannot read file: {e}")));
-            return None;
-        }
-    };
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // One byte more than the limit: a file that grew after the check is still refused.
+    if let Err(e) = (&mut f).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+        diags.push(Diagnostic::error(file, format!("cannot read file: {e}")));
+        return None;
+    }
+    // Editors on Windows may save a byte order mark; it is not part of the text.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(s) => Some(s),
         Err(e) => {
@@ -162,7 +258,7 @@ fn hint_for(msg: &str) -> Option<String> {
 /// Sorted `.yaml` files directly in `dir`; other files are reported.
 fn yaml_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if !dir.is_dir() {
+    if probe(root, dir, diags) != Some(true) {
         return out;
     }
     for entry in WalkDir::new(dir)
@@ -185,13 +281,8 @@ fn yaml_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> 
         if name.starts_with('.') {
             continue;
         }
-        if entry.path_is_symlink() {
-            // A link could point anywhere on the build machine, and parse errors quote the
-            // offending text: never read through one.
-            diags.push(
-                Diagnostic::error(rel(root, p), "symbolic links are not allowed in content")
-                    .hint("replace the link with the file itself"),
-            );
+        if !entry_ok(root, &entry, diags) {
+            continue;
         } else if entry.file_type().is_file() && name.ends_with(".yaml") {
             out.push(p.to_path_buf());
         } else {
@@ -285,6 +376,18 @@ fn load_family(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Famil
             );
             continue;
         };
+        // One spelling per pair (not `0450-vs-550` or `+450-vs-550` beside `450-vs-550`), so a
+        // pair can never have two notes of which one is silently ignored.
+        if name != format!("{a}-vs-{b}") {
+            diags.push(
+                Diagnostic::error(
+                    rel(root, &p),
+                    "pair file name must be <code>-vs-<code>.yaml with the codes as plain numbers",
+                )
+                .hint(format!("rename it to {a}-vs-{b}.yaml")),
+            );
+            continue;
+        }
         if let Some((source, data)) = parse_file::<PairData>(root, &p, diags) {
             pairs.push(Pair { source, a, b, data });
         }
@@ -314,7 +417,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         // Unsafe language codes are reported by `validate`; never build a path from one.
         for lang in cfg.languages.iter().filter(|l| safe_segment(&l.code)) {
             let path = root.join("i18n").join(format!("{}.yaml", lang.code));
-            if !path.is_file() {
+            if fs::symlink_metadata(&path).is_err() {
                 diags.push(
                     Diagnostic::error(
                         rel(root, &path),
@@ -333,7 +436,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
 
     let content = root.join("content");
     let mut families = Vec::new();
-    if content.is_dir() {
+    // The input folders themselves may not be links either.
+    for dir in ["i18n", "templates", "static"] {
+        probe(root, &root.join(dir), diags);
+    }
+    if probe(root, &content, diags) == Some(true) {
         for entry in WalkDir::new(&content)
             .min_depth(1)
             .max_depth(1)
@@ -344,6 +451,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
             if name.starts_with('.') {
                 continue;
             }
+            if !entry_ok(root, &entry, diags) {
+                continue;
+            }
             if !entry.file_type().is_dir() {
                 diags.push(
                     Diagnostic::error(rel(root, entry.path()), "unexpected file")
@@ -351,7 +461,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
                 );
                 continue;
             }
-            if !entry.path().join("family.yaml").is_file() {
+            if fs::symlink_metadata(entry.path().join("family.yaml")).is_err() {
                 diags.push(
                     Diagnostic::error(rel(root, entry.path()), "family folder has no family.yaml")
                         .hint("each content/<family>/ folder needs a family.yaml"),
@@ -374,7 +484,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
     let statics = list_static(root, diags);
 
     let glossary_path = root.join("i18n").join("glossary.yaml");
-    let glossary = if glossary_path.is_file() {
+    let glossary = if fs::symlink_metadata(&glossary_path).is_ok() {
         parse_file::<crate::glossary::Glossary>(root, &glossary_path, diags)
     } else {
         None
@@ -398,15 +508,24 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<TemplateFile> {
     let dir = root.join("templates");
     let mut out = Vec::new();
     if !dir.is_dir() {
-        diags.push(Diagnostic::error(
-            "templates",
-            "templates folder is missing",
-        ));
+        if !dir.is_symlink() {
+            diags.push(Diagnostic::error(
+                "templates",
+                "templates folder is missing",
+            ));
+        }
         return out;
     }
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
+    if dir.is_symlink() {
+        // Reported by `load`.
+        return out;
+    }
+    for entry in WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
         let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+        if entry.file_name().to_string_lossy().starts_with('.') || !entry_ok(root, &entry, diags) {
+            continue;
+        }
+        if !entry.file_type().is_file() {
             continue;
         }
         if let Some(text) = read_text(root, entry.path(), diags) {
@@ -423,16 +542,22 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<TemplateFile> {
 fn list_static(root: &Path, diags: &mut Diagnostics) -> Vec<StaticFile> {
     let dir = root.join("static");
     let mut out = Vec::new();
-    if !dir.is_dir() {
+    if !dir.is_dir() || dir.is_symlink() {
+        // A linked static/ is reported by `load`.
         return out;
     }
-    for entry in WalkDir::new(&dir).sort_by_file_name() {
+    for entry in WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
         match entry {
+            Ok(e) if !entry_ok(root, &e, diags) => {}
             Ok(e) if e.file_type().is_file() => out.push(StaticFile {
                 path: e.path().to_path_buf(),
                 rel: rel(&dir, e.path()),
             }),
-            Ok(_) => {}
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => diags.push(
+                Diagnostic::error(rel(root, e.path()), "not a regular file")
+                    .hint("static/ holds plain files and folders only"),
+            ),
             Err(e) => diags.push(Diagnostic::error("static", format!("cannot list: {e}"))),
         }
     }

@@ -801,7 +801,7 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         if let Kind::Static { index } = page.kind {
             let s = &self.statics[index];
-            return std::fs::read(&s.path).map_err(|e| {
+            return crate::load::read_static(&s.path).map_err(|e| {
                 Diagnostic::error(format!("static/{}", s.rel), format!("cannot read: {e}"))
             });
         }

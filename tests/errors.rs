@@ -543,3 +543,21 @@ fix:
     );
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn pair_file_names_in_canonical_form_only() {
+    let err = fails(
+        |s| {
+            s.write(
+                "content/smtp/pairs/0451-vs-550.yaml",
+                "note: {en: x, zh: x}\n",
+            );
+            s.write(
+                "content/smtp/pairs/+235-vs-451.yaml",
+                "note: {en: x, zh: x}\n",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}

@@ -328,3 +328,138 @@ fn repeated_write_errors_are_summarised_and_the_output_kept() {
     );
     assert_eq!(tree(&public(&site)), before);
 }
+
+/// Replaces `rel` in the site by a link to a copy of it outside the site.
+fn link_out(site: &Site, rel: &str) {
+    let from = site.root().join(rel);
+    let to = site.tmp.path().join("elsewhere").join(rel);
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    fs::rename(&from, &to).unwrap();
+    symlink(&to, &from).unwrap();
+}
+
+#[test]
+fn a_linked_config_is_refused_without_quoting_the_target() {
+    let site = Site::fixture("mini");
+    let secret = site.tmp.path().join("secret.txt");
+    fs::write(&secret, "AWS_SECRET=hunter2\n").unwrap();
+    fs::remove_file(site.root().join("config.yaml")).unwrap();
+    symlink(&secret, site.root().join("config.yaml")).unwrap();
+    for cmd in ["build", "check"] {
+        let out = site.run(&[cmd]);
+        assert_eq!(out.code, 1);
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+        assert!(
+            out.stderr.starts_with(
+                "error: config.yaml: symbolic links are not allowed in the site's files\n  = hint: replace the link with the file or folder itself\n"
+            ),
+            "{}",
+            out.stderr
+        );
+    }
+    assert!(!public(&site).exists());
+}
+
+#[test]
+fn linked_inputs_are_each_refused_with_one_located_error() {
+    let site = Site::fixture("mini");
+    link_out(&site, "i18n/zh.yaml");
+    link_out(&site, "content/smtp/family.yaml");
+    link_out(&site, "content/smtp/pairs");
+    link_out(&site, "static/site.js");
+    link_out(&site, "templates/code.html");
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, 1);
+    let links: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.ends_with(": symbolic links are not allowed in the site's files"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "error: content/smtp/family.yaml: symbolic links are not allowed in the site's files",
+            "error: i18n/zh.yaml: symbolic links are not allowed in the site's files",
+            "error: static/site.js: symbolic links are not allowed in the site's files",
+            "error: templates/code.html: symbolic links are not allowed in the site's files",
+        ],
+        "{}",
+        out.stderr
+    );
+
+    // Whole input folders, one error each.
+    let site = Site::fixture("mini");
+    link_out(&site, "static");
+    link_out(&site, "content/smtp/codes");
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, 1);
+    for f in ["content/smtp/codes", "static"] {
+        assert_eq!(
+            out.stderr
+                .matches(&format!(
+                    "error: {f}: symbolic links are not allowed in the site's files\n"
+                ))
+                .count(),
+            1,
+            "{}",
+            out.stderr
+        );
+    }
+    let site = Site::fixture("mini");
+    link_out(&site, "content");
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("error: content: symbolic links are not allowed in the site's files\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_static_name_with_a_newline_is_a_located_error_and_deletes_nothing() {
+    let site = Site::fixture("mini");
+    let victim_dir = site.tmp.path().join("victim");
+    fs::create_dir_all(&victim_dir).unwrap();
+    fs::write(victim_dir.join("victim.txt"), "keep me").unwrap();
+    build(&site);
+    let before = tree(&public(&site));
+    // The name that used to write `0 0 /…/victim` into the manifest as a line of its own.
+    let evil = format!("x\n0 0 {}", victim_dir.join("victim.txt").display());
+    fs::create_dir_all(site.root().join("static").join(&evil)).unwrap();
+    fs::write(site.root().join("static").join(&evil).join("a.txt"), "a").unwrap();
+    fs::write(site.root().join("static/\u{1b}[31mred.txt"), "a").unwrap();
+    for cmd in ["build", "check"] {
+        let out = site.run(&[cmd]);
+        assert_eq!(out.code, 1, "{cmd}");
+        // The first folder of the name is the one reported (the rest is nested inside it).
+        let escaped = "x\\u{a}0 0 ";
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: static/\\u{{1b}}[31mred.txt: file name contains a control character (such as a newline) or is not UTF-8\n  = hint: rename it using letters, digits, `-` and `.`\nerror: static/{escaped}: file name contains a control character (such as a newline) or is not UTF-8\n  = hint: rename it using letters, digits, `-` and `.`\n2 errors found; nothing was written\n"
+            ),
+            "{cmd}"
+        );
+    }
+    assert_eq!(tree(&public(&site)), before);
+    assert_eq!(
+        fs::read_to_string(victim_dir.join("victim.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_accepted() {
+    let site = Site::fixture("mini");
+    let want = reference(&site, &[]);
+    for f in ["config.yaml", "content/smtp/codes/451.yaml", "i18n/zh.yaml"] {
+        let p = site.root().join(f);
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend(fs::read(&p).unwrap());
+        fs::write(&p, b).unwrap();
+    }
+    build(&site);
+    assert_eq!(tree(&public(&site)), want);
+}
