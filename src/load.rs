@@ -243,11 +243,20 @@ fn hint_for(msg: &str) -> Option<String> {
         Some("add the field; the README lists the required fields".into())
     } else if msg.contains("invalid type") {
         Some("the value has the wrong type; see the content format in the README".into())
-    } else if msg.contains("recursion limit") {
+    } else if msg.contains("YAML aliases") || msg.contains("YAML anchors") {
+        Some(
+            "content files need no anchors (`&name`) or aliases (`*name`): write each value out"
+                .into(),
+        )
+    } else if msg.contains("recursion limit") || msg.contains("nested too deeply") {
         Some("content files are flat; this one is nested far too deep".into())
+    } else if msg.contains("duplicate key") {
+        Some(
+            "remove one of the two: only one value can be kept, and the file must say which".into(),
+        )
     } else if msg.contains("invalid value")
         || msg.contains("unknown variant")
-        || msg.contains("duplicate")
+        || msg.contains("YAML document too large")
     {
         None
     } else {

@@ -1,11 +1,13 @@
 //! The error catalog: one broken input per failure class, with the exact message a contributor
-//! sees. Every case also checks the exit code and that a previous build's output is untouched.
+//! sees. Every case also checks the exit code, that a previous build's output is untouched, and
+//! that `check` reports exactly the same errors as `build`.
 
 mod common;
 use common::*;
 
 /// Builds once (so there is a previous output), applies `breakage`, builds again and returns
-/// stderr, asserting exit code 1 and that the previous output is unchanged.
+/// stderr, asserting exit code 1, that the previous output is unchanged and that `check` with the
+/// same arguments prints exactly the same errors.
 fn fails(breakage: impl FnOnce(&Site), args: &[&str]) -> String {
     let site = Site::fixture("mini");
     assert_eq!(site.run(&["build"]).code, 0);
@@ -25,6 +27,14 @@ fn fails(breakage: impl FnOnce(&Site), args: &[&str]) -> String {
         "previous output changed"
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let mut check = vec!["check"];
+    check.extend_from_slice(args);
+    let checked = site.run(&check);
+    assert_eq!(
+        (checked.code, checked.stdout.as_str(), checked.stderr.as_str()),
+        (1, "", out.stderr.as_str()),
+        "check and build disagree"
+    );
     out.stderr
 }
 
@@ -555,6 +565,32 @@ fn pair_file_names_in_canonical_form_only() {
             s.write(
                 "content/smtp/pairs/+235-vs-451.yaml",
                 "note: {en: x, zh: x}\n",
+            );
+        },
+        &[],
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn duplicate_keys_in_any_map() {
+    let err = fails(
+        |s| {
+            // Top level, in a nested map, and in the labels.
+            s.edit(
+                "content/smtp/codes/550.yaml",
+                "class: 5",
+                "class: 5\nclass: 4",
+            );
+            s.edit(
+                "content/smtp/codes/235.yaml",
+                "title: {en: Authentication succeeded,",
+                "title: {en: Authentication succeeded, en: Other,",
+            );
+            s.edit(
+                "i18n/zh.yaml",
+                "how_to_fix: 如何修复\n",
+                "how_to_fix: 如何修复\nhow_to_fix: 怎么办\n",
             );
         },
         &[],

@@ -463,3 +463,98 @@ fn a_utf8_byte_order_mark_is_accepted() {
     build(&site);
     assert_eq!(tree(&public(&site)), want);
 }
+
+/// Runs `codesite <args> --root <site>` with its address space capped at `kib` KiB.
+fn run_capped(site: &Site, kib: u32, args: &[&str]) -> std::process::Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib}; exec \"$@\""))
+        .arg("bash")
+        .arg(env!("CARGO_BIN_EXE_codesite"))
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_alias_bomb_is_refused_within_a_memory_limit() {
+    let site = Site::fixture("mini");
+    // The cap leaves a normal build plenty of room…
+    let out = run_capped(&site, 400_000, &["build", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // …but not the ~1 GB a 1.9 MB file of aliases to a 4 KB string expands to.
+    let labels = fs::read_to_string(site.root().join("i18n/zh.yaml")).unwrap();
+    let mut bomb = format!("{labels}bomb0: &s \"{}\"\n", "炸".repeat(1300));
+    let mut i = 1;
+    while bomb.len() < 1_900_000 {
+        bomb.push_str(&format!("bomb{i}: *s\n"));
+        i += 1;
+    }
+    let line = labels.lines().count() + 1 + 1001;
+    fs::write(site.root().join("i18n/zh.yaml"), &bomb).unwrap();
+    for cmd in ["build", "check"] {
+        let out = run_capped(&site, 400_000, &[cmd]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(
+            stderr,
+            format!(
+                "error: i18n/zh.yaml:{line}:11: YAML aliases expand too far (more than 1,000 `*` references or 10,000 repeated values)\n  = hint: content files need no anchors (`&name`) or aliases (`*name`): write each value out\n1 error found; nothing was written\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn control_characters_from_content_reach_the_terminal_escaped() {
+    let site = Site::fixture("mini");
+    site.edit(
+        "content/smtp/codes/451.yaml",
+        "class: 4",
+        "class: 4\n\"\\e[2J\\e[31mevil\\rok\": x",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, 1);
+    assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\r'));
+    assert!(
+        out.stderr.starts_with(
+            "error: content/smtp/codes/451.yaml:3:1: unknown field `\\u{1b}[2J\\u{1b}[31mevil\\u{d}ok`, expected one of "
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_closed_stdout_or_stderr_ends_quietly_with_the_right_code() {
+    let site = Site::fixture("mini");
+    let run = |args: &[&str], close_out: bool| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_codesite"))
+            .args(args)
+            .arg("--root")
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closing our end before the child writes: its write gets EPIPE.
+        let mut kept = String::new();
+        if close_out {
+            drop(child.stdout.take());
+            use std::io::Read;
+            child.stderr.take().unwrap().read_to_string(&mut kept).unwrap();
+        } else {
+            drop(child.stderr.take());
+            use std::io::Read;
+            child.stdout.take().unwrap().read_to_string(&mut kept).unwrap();
+        }
+        (child.wait().unwrap().code(), kept)
+    };
+    assert_eq!(run(&["build"], true), (Some(0), String::new()));
+    assert_eq!(run(&["check"], true), (Some(0), String::new()));
+    site.edit("content/smtp/codes/550.yaml", "summary:", "sumary:");
+    assert_eq!(run(&["build"], false), (Some(1), String::new()));
+    assert_eq!(run(&["check"], false), (Some(1), String::new()));
+}
