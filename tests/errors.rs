@@ -31,7 +31,11 @@ fn fails(breakage: impl FnOnce(&Site), args: &[&str]) -> String {
     check.extend_from_slice(args);
     let checked = site.run(&check);
     assert_eq!(
-        (checked.code, checked.stdout.as_str(), checked.stderr.as_str()),
+        (
+            checked.code,
+            checked.stdout.as_str(),
+            checked.stderr.as_str()
+        ),
         (1, "", out.stderr.as_str()),
         "check and build disagree"
     );

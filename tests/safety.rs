@@ -544,11 +544,21 @@ fn a_closed_stdout_or_stderr_ends_quietly_with_the_right_code() {
         if close_out {
             drop(child.stdout.take());
             use std::io::Read;
-            child.stderr.take().unwrap().read_to_string(&mut kept).unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut kept)
+                .unwrap();
         } else {
             drop(child.stderr.take());
             use std::io::Read;
-            child.stdout.take().unwrap().read_to_string(&mut kept).unwrap();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut kept)
+                .unwrap();
         }
         (child.wait().unwrap().code(), kept)
     };
