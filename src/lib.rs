@@ -11,6 +11,7 @@ pub mod compare;
 pub mod config_rules;
 pub mod data;
 pub mod diag;
+pub mod explain_index;
 pub mod glossary;
 pub mod load;
 pub mod markdown;

@@ -46,6 +46,10 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "kind_intermediate",
     "kind_transient",
     "kind_permanent",
+    "who_sender",
+    "who_sending_admin",
+    "who_receiving_admin",
+    "who_recipient",
 ];
 
 /// What a planned file is.
@@ -106,6 +110,8 @@ pub enum Kind {
     Explain,
     /// The search index JSON of a language, read by `site.js`.
     SearchIndex,
+    /// The explainer's data of a language (`/explain-index.json`), read by `explain.js`.
+    ExplainIndex,
     /// `sitemap.xml`: every canonical page with its language alternates.
     Sitemap {
         /// Site-relative paths (`smtp/451/`) that exist in every language.
@@ -174,6 +180,7 @@ impl Page {
             Kind::Search => "search",
             Kind::Explain => "explain",
             Kind::SearchIndex => "search-index",
+            Kind::ExplainIndex => "explain-index",
             Kind::Sitemap { .. } | Kind::Robots | Kind::NoJekyll | Kind::Cname => "meta",
             Kind::ApiIndex { .. }
             | Kind::ApiCode { .. }
@@ -327,6 +334,8 @@ pub const SEARCH_PATH: &str = "search/";
 pub const EXPLAIN_PATH: &str = "explain/";
 /// Site-relative path of the search index.
 pub const SEARCH_INDEX_PATH: &str = "search-index.json";
+/// Site-relative path of the explainer's data.
+pub const EXPLAIN_INDEX_PATH: &str = "explain-index.json";
 
 /// Short aliases at the site root (`/451/` → `/smtp/451/`), for codes that only one family has.
 fn aliases(site: &Site) -> Vec<(String, String)> {
@@ -393,6 +402,7 @@ pub fn plan(site: &Site, urls: &Urls, statics: &[StaticFile]) -> Vec<Page> {
         push(Kind::Search, l, urls.page(li, SEARCH_PATH));
         push(Kind::Explain, l, urls.page(li, EXPLAIN_PATH));
         push(Kind::SearchIndex, l, urls.page(li, SEARCH_INDEX_PATH));
+        push(Kind::ExplainIndex, l, urls.page(li, EXPLAIN_INDEX_PATH));
         for (alias, target) in aliases(site) {
             push(
                 Kind::Redirect {

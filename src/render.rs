@@ -956,6 +956,9 @@ impl<'a> Renderer<'a> {
                 ),
             ),
             Kind::SearchIndex => return Ok(data::search_index(site, self.urls, li)),
+            Kind::ExplainIndex => {
+                return Ok(crate::explain_index::explain_index(site, self.urls, li));
+            }
             Kind::Sitemap { paths } => return Ok(data::sitemap(site, self.urls, paths)),
             Kind::Robots => return Ok(data::robots(self.urls)),
             Kind::NoJekyll => return Ok(Vec::new()),

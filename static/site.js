@@ -1,5 +1,5 @@
 /* codesite front-end (contract: spec/FRONTEND.md): header search dropdown, search page, bounce
- * explainer, 404 suggestion, copy-link buttons. Pages work without it; this only enhances.
+ * explainer form on the home page, 404 suggestion, copy-link buttons. Pages work without it; this only enhances.
  * No libraries; the only request is the same-origin search index. */
 (() => {
   'use strict';
@@ -229,42 +229,18 @@
     form.addEventListener('submit', (ev) => { ev.preventDefault(); run(true); });
   })();
 
-  // ---- Bounce explainer
+  // ---- Bounce explainer form on the home page. The explainer itself (/explain/) is
+  // explain-core.js and explain.js; from here the text goes in the fragment of its address,
+  // which browsers never send to a server.
 
-  // A 3-digit number is a reply code for sure at the start of a line (after "S:", "<<<", …),
-  // after words like "said:", "smtp;", "returned '", or before an enhanced code. Elsewhere
-  // it counts only if it is a known code, so "300 seconds" is not reported.
-  const LINE_START = /^\s*(?:[SC]:|<<<|>>>|<-|->|[<>])?\s*$/;
-  const AFTER_WORD = /(?:said|replied|returned|response|reply|status|smtp|error|code|was)\W{0,3}$/i;
-
-  /** Codes in order of first appearance: [{kind: 'basic'|'enhanced', code, strong}]. */
-  function findCodes(text) {
-    const found = [];
-    let m;
-    const enh = /#?([245])\.(\d{1,3})\.(\d{1,3})/g;
-    while ((m = enh.exec(text))) {
-      // Not part of an IP address, a version number or a longer number.
-      if (/[\w.]/.test(text.charAt(m.index - 1)) || /^\.?\d/.test(text.slice(enh.lastIndex, enh.lastIndex + 2))) {
-        enh.lastIndex = m.index + 1;
-        continue;
-      }
-      found.push({ pos: m.index, kind: 'enhanced', code: `${m[1]}.${+m[2]}.${+m[3]}`, strong: true });
-    }
-    const basic = /[2-5]\d\d/g;
-    while ((m = basic.exec(text))) {
-      const rest = text.slice(basic.lastIndex);
-      // Not inside a word, a longer or dotted number, an IP address, a time or a date.
-      if (/[\w.:\-/#+]/.test(text.charAt(m.index - 1)) || /^(?:[\w:/@]|\.\d)/.test(rest)) continue;
-      const lead = text.slice(text.lastIndexOf('\n', m.index - 1) + 1, m.index);
-      const strong = LINE_START.test(lead) || AFTER_WORD.test(lead) || /^[ -]#?[245]\.\d/.test(rest);
-      found.push({ pos: m.index, kind: 'basic', code: m[0], strong });
-    }
-    const seen = new Set();
-    return found.sort((x, y) => x.pos - y.pos).filter((f) => {
-      const key = f.kind + f.code;
-      return !seen.has(key) && seen.add(key);
+  (function homeExplainForm() {
+    const form = $('explain-form'), area = $('explain-text');
+    if (!form || !area || $('explain-results')) return;
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      location.href = form.action + (area.value.trim() ? '#text=' + encodeURIComponent(area.value) : '');
     });
-  }
+  })();
 
   /** The entry of a code: basic by number; enhanced by concrete code, else by X.subject.detail. */
   function lookup(index, f) {
@@ -272,53 +248,6 @@
     const p = has(f.code) || (f.kind === 'enhanced' && has(f.code.replace(/^\w+/, 'x')));
     return p && p.e;
   }
-
-  const CLASS_OF_DIGIT = { 2: 'success', 4: 'transient', 5: 'permanent' };
-
-  (function explainPage() {
-    const form = $('explain-form'), area = $('explain-text'), status = $('explain-status'), out = $('explain-results');
-    // The home page has the same form without results: it just submits to the explainer.
-    if (!form || !area || !status || !out) return;
-
-    function explain() {
-      const text = area.value;
-      out.textContent = '';
-      status.textContent = '';
-      if (!text.trim()) return;
-      loadIndex().then((index) => {
-        const items = findCodes(text)
-          .map((f) => ({ f, e: lookup(index, f) }))
-          .filter((it) => it.e || it.f.strong);
-        if (!items.length) { status.textContent = t('lExplainNone'); return; }
-        const ul = out.appendChild(el('ul', 'explain-list'));
-        for (const { f, e } of items) {
-          const kind = f.kind === 'basic' ? e && e.class : CLASS_OF_DIGIT[f.code[0]];
-          const li = ul.appendChild(el('li', 'explain-item' + (e ? '' : ' explain-unknown')));
-          const head = li.appendChild(el('p', 'explain-head'));
-          head.append(el('code', 'explain-code' + (kind ? ` badge-mini badge-${kind}` : ''), f.code), ' ',
-            el('span', 'explain-kind', t(f.kind === 'basic' ? 'lBasic' : 'lEnhanced')));
-          if (e) {
-            const title = li.appendChild(el('p', 'explain-title'));
-            // Names the registry entry the link goes to ("X.7.0" for 4.7.0).
-            if (e.kind === 'enhanced') title.append(el('span', 'explain-registry', e.registry), ' ');
-            title.appendChild(el('a', null, e.title, { href: e.url }));
-            li.appendChild(el('p', 'explain-summary', e.summary));
-          } else {
-            li.appendChild(el('p', 'explain-summary', t('lUnknown', { code: f.code })));
-          }
-        }
-        status.textContent = t('lExplainFound', { n: items.length });
-      });
-    }
-
-    area.value = param('text') || area.value;
-    if (param('text')) explain();
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      setParam('text', area.value.trim() ? area.value : '');
-      explain();
-    });
-  })();
 
   // ---- 404: no dead ends. A code in the address (/smtp/551/, /5.7.26, /smtp/5.7.999/) leads
   // to its page; a code the site does not know leads to the nearest thing it knows: the

@@ -80,7 +80,7 @@ async function newPage(opts = {}) {
 const codePage = '/smtp/451/';
 const pairPage = '/smtp/450-vs-550/';
 const providerPage = '/smtp/5.7.606-5.7.649/';
-const samples = ['/', '/smtp/', codePage, pairPage, '/smtp/x.7.26/', providerPage, '/search/?q=451', '/explain/', '/no-such-page/'];
+const samples = ['/', '/smtp/', codePage, pairPage, '/smtp/x.7.26/', providerPage, '/search/?q=451', '/explain/', `/explain/#text=${encodeURIComponent('550 5.7.606 banned sending IP\nOut: 250 2.0.0 Ok')}`, '/no-such-page/'];
 
 try {
   // --- search -------------------------------------------------------------------------------
@@ -119,36 +119,90 @@ try {
 
   // --- bounce explainer ---------------------------------------------------------------------
   {
+    // Results in rank order, verdict first: [[data-kind, data-code], …].
+    const ranked = (page) => page.locator('#explain-results [data-code]').evaluateAll((es) => es.map((e) => [e.dataset.kind, e.dataset.code]));
+    const verdictOf = async (page) => {
+      await page.locator('.explain-verdict').waitFor({ timeout: 10000 });
+      return page.evaluate(() => {
+        const v = document.querySelector('.explain-verdict');
+        const txt = (s) => (v.querySelector(s) || { textContent: '' }).textContent.trim();
+        const link = v.querySelector('.verdict-fix-link');
+        return { code: v.dataset.code, kind: v.dataset.kind, what: txt('.verdict-what'), who: txt('.verdict-who'),
+          retry: txt('.verdict-retry'), fix: txt('.verdict-fix-line'), href: link && link.getAttribute('href') };
+      });
+    };
     const page = await newPage();
     const bounce = [
       '<alice@example.com>: host mx.example.net[192.0.2.1] said:',
       '550-5.1.1 The email account that you tried to reach does not exist. Please try',
       '550-5.1.1 double-checking the recipient\'s email address for typos or',
       '550 5.1.1 unnecessary spaces. (in reply to RCPT TO command)',
-      '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred',
-      'Status: #5.7.26',
+      'Status: 5.1.1',
+      'Content-Length: 534',
     ].join('\n');
     await page.goto(`${base}/explain/`);
     await page.fill('#explain-text', bounce);
     await page.click('#explain-form button[type="submit"]');
-    await page.locator('#explain-results a').first().waitFor({ timeout: 10000 });
-    const links = await page.locator('#explain-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    for (const want of ['/smtp/550/', '/smtp/x.1.1/', '/smtp/421/', '/smtp/x.7.0/', '/smtp/x.7.26/']) {
-      check(links.includes(want), `explainer links ${want}`);
-    }
-    check(!links.some((h) => h.includes('192')), 'explainer ignores the IP address');
-    check(links.filter((h) => h === '/smtp/550/').length === 1, 'multi-line 550- reply is listed once');
-    check(page.url().includes('?text='), 'explainer puts the text in the URL');
-    // The URL alone reproduces the explanation (what an agent pastes into a ticket).
+    const v = await verdictOf(page);
+    const order = await ranked(page);
+    check(JSON.stringify(order) === JSON.stringify([['enhanced', '5.1.1'], ['basic', '550']]),
+      `explainer: verdict 5.1.1 then 550, nothing else (${JSON.stringify(order)})`);
+    check(v.href === '/smtp/x.1.1/#how-to-fix', `verdict links straight to the fix (${v.href})`);
+    check(!page.url().includes('?') && page.url().includes('#text='), 'explainer puts the text in the fragment only');
+    // The link alone reproduces the explanation (what an agent pastes into a ticket).
     const page2 = await newPage();
+    const served = [];
+    page2.on('request', (r) => served.push(r.url()));
     await page2.goto(page.url());
-    await page2.locator('#explain-results a').first().waitFor({ timeout: 10000 });
-    const links2 = await page2.locator('#explain-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    check(JSON.stringify(links2) === JSON.stringify(links), 'explainer URL reproduces the same result');
+    await verdictOf(page2);
+    check(JSON.stringify(await ranked(page2)) === JSON.stringify(order), 'fragment link reproduces the same result');
+    check(!served.some((u) => /alice|example\.net/.test(u)), 'the bounce text never reaches the server');
     await page2.context().close();
-    await page.goto(`${base}/zh/explain/?text=${encodeURIComponent('hello, nothing here')}`);
+    // Old ?text= links still work, and the text moves into the fragment.
+    const page3 = await newPage();
+    await page3.goto(`${base}/explain/?text=${encodeURIComponent(bounce)}`);
+    await verdictOf(page3);
+    check(JSON.stringify(await ranked(page3)) === JSON.stringify(order), 'an old ?text= link gives the same result');
+    check(!page3.url().includes('?text=') && page3.url().includes('#text='), `?text= is moved into the fragment (${page3.url().slice(0, 60)})`);
+    await page3.context().close();
+    // The home page form goes to the explainer with the text in the fragment.
+    await page.goto(`${base}/`);
+    await page.fill('#explain-text', '452 4.2.2 Mailbox full');
+    await Promise.all([page.waitForURL(/\/explain\/#text=/), page.click('#explain-form button[type="submit"]')]);
+    check((await verdictOf(page)).code === '4.2.2', 'home page form: explained on /explain/ from the fragment');
+
+    // Five typical bounces, both languages: the verdict card's content.
+    const typical = [
+      ['Microsoft 365', 'Remote Server returned \'550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup\'',
+        { code: '5.1.10', retry: false, href: /^(x\.1\.10|5\.1\.10)\/#how-to-fix$/ }],
+      ['Gmail', 'The response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota. Please direct\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp d2si12345 - gsmtp',
+        { code: '4.2.2', retry: true, href: 'x.2.2/#how-to-fix' }],
+      ['Yahoo', '<bob@yahoo.com>: host mta7.am0.yahoodns.net[67.195.204.77] said: 554 delivery error: dd This user doesn\'t have a yahoo.com account (bob@yahoo.com) [0] - mta4321.mail.gq1.yahoo.com (in reply to end of DATA command)',
+        { code: '554', retry: false, href: '554/#how-to-fix' }],
+      ['Postfix transcript', ' Out: 220 mx.example.com ESMTP Postfix\n In:  EHLO client.example.org\n Out: 250-mx.example.com\n Out: 250 8BITMIME\n In:  MAIL FROM:<a@example.org>\n Out: 250 2.1.0 Ok\n In:  RCPT TO:<b@example.com>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n Out: 451 4.3.0 Error: queue file write error',
+        { code: '4.3.0', retry: true, href: 'x.3.0/#how-to-fix' }],
+      ['DSN', 'Reporting-MTA: dns; mail.example.org\nArrival-Date: Mon, 3 Jun 2024 10:15:02 +0200 (CEST)\n\nFinal-Recipient: rfc822; carol@example.net\nAction: failed\nStatus: 5.2.2\nRemote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+        { code: '5.2.2', retry: false, href: 'x.2.2/#how-to-fix' }],
+    ];
+    for (const prefix of ['', '/zh']) {
+      const p = await newPage();
+      for (const [name, text, want] of typical) {
+        await p.goto(`${base}${prefix}/explain/#text=${encodeURIComponent(text)}`);
+        const got = await verdictOf(p);
+        const words = prefix ? /[\u4e00-\u9fff]/ : /^[\x00-\x7f]*$/;
+        const is = (w, x) => (w instanceof RegExp ? w.test(x) : w === x);
+        check(is(want.code, got.code) && (got.href || '').startsWith(`${prefix}/smtp/`) && is(want.href, got.href.slice(prefix.length + 6))
+          && got.what.length > 10 && words.test(got.what) && got.who.length > 0 && got.fix.length > 10
+          && (prefix ? (want.retry ? /^会/ : /^不会/) : (want.retry ? /^Yes/ : /^No/)).test(got.retry),
+        `${prefix || '/en'} verdict for a ${name} bounce: ${got.code} ${got.href} | ${got.retry.slice(0, 20)} | ${got.what.slice(0, 40)}`);
+        await p.goto(`${base}${prefix}/`); // so that the next fragment is a fresh load
+      }
+      await p.context().close();
+    }
+
+    await page.goto(`${base}/zh/explain/#text=${encodeURIComponent('hello, 452 bytes in 450 seconds')}`);
     await page.waitForFunction(() => document.querySelector('#explain-status').textContent.trim().length > 0);
-    check((await page.locator('#explain-results a').count()) === 0, 'text without a code: no links, a message instead');
+    check((await page.locator('#explain-results [data-code]').count()) === 0, 'text without a code: no results, a message instead');
     check(/[\u4e00-\u9fff]/.test(await page.locator('#explain-status').textContent()), 'the message is in Chinese on /zh/');
     await page.context().close();
   }
