@@ -32,14 +32,15 @@
 
   // Words after which a number is a reply: "said: 550", "smtp;550", "returned '550",
   // "ERROR_CODE :550", "The response was: 550", "Reported error: 550".
-  const AFTER_WORD = /(?:\bsaid|\breplied|\breturned|\bresponse|\breply|\bresponded|\bstatus|\bsmtp|\berror(?:_code)?|\bcode|\bwas|\bfailed|\breason|\bdeferred|\brejected|\bdiagnostic-code)\s*(?:[:;=]\s*)?(?:smtp\s*;\s*)?['"(]?\s*#?$/i;
+  const AFTER_WORD = /(?:\bsaid|\breplied|\breturned|\bresponse|\breply|\bresponded|\bstatus|\bsmtp|\berror(?:_code)?|\bcode|\bwas|\bfailed|\breason|\bdeferred|\brejected|\bdiagnostic(?:-code)?)\s*(?:[:;=]\s*)?(?:smtp\s*;\s*)?['"(]?\s*#?$/i;
   // Exim: "host mx.example.net [192.0.2.1]: 550 Unrouteable address".
   const AFTER_HOST = /\bhost\b.*\]:\s*$/i;
   // Contexts in which even a code this reference does not know is certainly a reply code.
   const SURE_WORD = /(?:\bsaid|\bsmtp|\breturned|\berror_code|\bdiagnostic-code)\s*(?:[:;=]\s*)?(?:smtp\s*;\s*)?['"(]?\s*#?$/i;
 
   // A number followed by a unit is a size, a duration or a count, not a code.
-  const UNIT = /^\s*(?:bytes?|[kmgt]i?b(?:ytes?)?|kbytes|octets|k|m|s|ms|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|%|percent|messages?|msgs?|mails?|recipients?|rcpts?|times|tries|attempts|connections?|users?|lines?|chars?|characters|x)\b/i;
+  // Case-sensitive: "452 bytes" and "550 messages" are counts, "451 Message deferred" a reply.
+  const UNIT = /^\s*(?:bytes?|Bytes|[kKMGT]i?B|kbytes|octets|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|ms|s|%|percent|messages|msgs|mails|recipients|rcpts|times|tries|attempts|connections|users|lines|chars|characters|x)\b/;
 
   // Header lines whose numbers are never codes (X-Mailer: Apple Mail (2.753.1), Received: …).
   const NOISE_HEADER = /^(?:X-Mailer|User-Agent|Received|Content-[\w-]+|Message-ID|Date|MIME-Version|DKIM-Signature|ARC-[\w-]+|Authentication-Results|Received-SPF|References|In-Reply-To|Thread-\w+|X-Originating-IP|X-MS-[\w-]+|X-Microsoft-[\w-]+|X-Google-[\w-]+|X-Gm-[\w-]+|X-Received|X-Forefront-[\w-]+|X-Spam-[\w-]+|Arrival-Date|Last-Attempt-Date)\s*:/i;
@@ -232,11 +233,13 @@
       }
       let enh = chosen.enhanced ? chosen.enhanced.code : null;
       if (!enh || isGeneric(enh)) {
-        // A specific enhanced code of the same class: the DSN Status field first, else the last.
-        const same = pool.filter((r) => r.enhanced && r.enhanced.code[0] === (primary.basic || cls)[0] && !isGeneric(r.enhanced.code));
-        const status = same.filter((r) => r.dsn === 'status').pop();
-        const pick = status || same.pop();
-        if (pick) enh = pick.enhanced.code;
+        // An enhanced code of the same class elsewhere (a DSN Status field, Postfix's dsn=,
+        // qmail's "(#5.1.1)"): a specific one first, the DSN field first, else the last.
+        const same = pool.filter((r) => r.enhanced && r.enhanced.code[0] === (primary.basic || cls)[0]);
+        const specific = same.filter((r) => !isGeneric(r.enhanced.code));
+        const pick = (list) => list.filter((r) => r.dsn === 'status').pop() || list[list.length - 1];
+        const found = pick(specific) || (!enh && pick(same));
+        if (found) enh = found.enhanced.code;
       }
       primary.enhanced = enh;
     }
@@ -259,9 +262,10 @@
         add({ kind: 'provider', code, item: provider, fallback: null }, 'verdict');
         if (code === primary.enhanced) seen.add(`enhanced:${code}`);
       }
-      // The most specific explanation leads: an exact enhanced entry over the basic code,
-      // but a basic code over a subject or class fallback.
-      const enhFirst = pe && (pe.fallback === null || pe.fallback === 'entry' || !pb || pb.fallback);
+      // The most specific explanation leads: an enhanced entry over the basic code, but the
+      // basic code over a catch-all entry (X.7.0), a subject or a class fallback.
+      const specific = pe && (pe.fallback === null || pe.fallback === 'entry') && !/\.0$/.test(primary.enhanced);
+      const enhFirst = pe && (specific || !pb || pb.fallback);
       const order = enhFirst ? [pe, pb] : [pb, pe];
       for (const r of order) if (r) add(r, results.length ? 'primary' : 'verdict');
       // The other failures: DSN fields first, then the latest first.

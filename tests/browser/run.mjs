@@ -180,7 +180,7 @@ try {
       ['Yahoo', '<bob@yahoo.com>: host mta7.am0.yahoodns.net[67.195.204.77] said: 554 delivery error: dd This user doesn\'t have a yahoo.com account (bob@yahoo.com) [0] - mta4321.mail.gq1.yahoo.com (in reply to end of DATA command)',
         { code: '554', retry: false, href: '554/#how-to-fix' }],
       ['Postfix transcript', ' Out: 220 mx.example.com ESMTP Postfix\n In:  EHLO client.example.org\n Out: 250-mx.example.com\n Out: 250 8BITMIME\n In:  MAIL FROM:<a@example.org>\n Out: 250 2.1.0 Ok\n In:  RCPT TO:<b@example.com>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n Out: 451 4.3.0 Error: queue file write error',
-        { code: '4.3.0', retry: true, href: 'x.3.0/#how-to-fix' }],
+        { code: '451', retry: true, href: '451/#how-to-fix' }],
       ['DSN', 'Reporting-MTA: dns; mail.example.org\nArrival-Date: Mon, 3 Jun 2024 10:15:02 +0200 (CEST)\n\nFinal-Recipient: rfc822; carol@example.net\nAction: failed\nStatus: 5.2.2\nRemote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full',
         { code: '5.2.2', retry: false, href: 'x.2.2/#how-to-fix' }],
     ];
