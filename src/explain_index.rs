@@ -49,6 +49,18 @@ struct Item {
     subject: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<u16>,
+    /// Provider pages: the concrete codes the page is canonical for (ranges expanded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    codes: Option<Vec<String>>,
+    /// Provider pages: the providers' names in the language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    providers: Option<Vec<String>>,
+    /// Provider pages: lowercase substrings that identify the page in a bounce.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patterns: Option<Vec<String>>,
+    /// Provider pages: the reply codes it comes with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    basic: Option<Vec<String>>,
     title: String,
     summary: String,
     url: String,
@@ -180,6 +192,10 @@ pub fn explain_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
                 concrete: vec![],
                 subject: None,
                 detail: None,
+                codes: None,
+                providers: None,
+                patterns: None,
+                basic: None,
                 title: lang.text(&d.title).to_string(),
                 summary: lang.text(&d.summary).to_string(),
                 fix_url: format!("{url}#how-to-fix"),
@@ -202,6 +218,10 @@ pub fn explain_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
                 concrete: e.concrete(),
                 subject: Some(e.subject),
                 detail: Some(e.detail),
+                codes: None,
+                providers: None,
+                patterns: None,
+                basic: None,
                 title: lang.text(&d.title).to_string(),
                 summary: lang.text(&d.summary).to_string(),
                 fix_url: format!("{url}#how-to-fix"),
@@ -213,7 +233,44 @@ pub fn explain_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
                 retry: d.classes.iter().all(|&c| c == 4),
             });
         }
-        // Provider pages (INTERFACES.md §1) are added here once their model exists.
+        // Provider pages own the concrete codes they claim (a page naming 4.7.650 wins over
+        // the 4.7.500-4.7.699 range), so a code in a bounce leads to exactly one page.
+        let claims = fam.provider_claims();
+        for (pi, p) in fam.providers.iter().enumerate() {
+            let d = &p.data;
+            let url = urls.page(li, &plan::provider_path(fam, p));
+            let who: Vec<&'static str> = d.who.iter().map(|w| w.id()).collect();
+            items.push(Item {
+                kind: "provider",
+                code: d.slug.clone(),
+                class: p.main_class(),
+                concrete: vec![],
+                subject: None,
+                detail: None,
+                codes: Some(
+                    claims
+                        .iter()
+                        .filter(|(_, i)| **i == pi)
+                        .map(|(c, _)| c.to_string())
+                        .collect(),
+                ),
+                providers: Some(
+                    d.providers
+                        .iter()
+                        .map(|id| fam.provider_name(id, lang.code, lang.default).to_string())
+                        .collect(),
+                ),
+                patterns: Some(d.patterns.iter().map(|s| s.to_lowercase()).collect()),
+                basic: Some(d.basic.iter().map(u16::to_string).collect()),
+                title: lang.text(&d.title).to_string(),
+                summary: lang.text(&d.summary).to_string(),
+                fix_url: format!("{url}#how-to-fix"),
+                url,
+                fix: fix_line(&d.fix, &who, &lang),
+                who,
+                retry: d.retry,
+            });
+        }
     }
     let who = WHO
         .iter()

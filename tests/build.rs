@@ -22,14 +22,14 @@ fn summary_line_counts_pages_per_kind_and_language() {
     let out = site.run(&["build", "--verbose"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let (line, detail) = out.stdout.trim().split_once('\n').unwrap();
-    assert!(line.starts_with("wrote 86 files, "), "{line}");
+    assert!(line.starts_with("wrote 90 files, "), "{line}");
     assert!(line.ends_with(" s"), "{line}");
     assert!(
-        detail.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 2 provider, 21 redirect, 1 search, 1 search-index"),
+        detail.contains("en: 1 404, 3 code, 1 enhanced, 1 explain, 1 explain-index, 1 home, 1 index, 3 pair, 2 provider, 21 redirect, 1 search, 1 search-index"),
         "{detail}"
     );
     assert!(
-        detail.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 home, 1 index, 3 pair, 2 provider, 21 redirect, 1 search, 1 search-index"),
+        detail.contains("zh: 1 404, 3 code, 1 enhanced, 1 explain, 1 explain-index, 1 home, 1 index, 3 pair, 2 provider, 21 redirect, 1 search, 1 search-index"),
         "{detail}"
     );
 }

@@ -200,6 +200,12 @@ try {
       await p.context().close();
     }
 
+    // A provider-specific code: the verdict is the provider page, its fix one click away.
+    await page.goto(`${base}/explain/#text=${encodeURIComponent('550 5.7.606 Access denied, banned sending IP [192.0.2.5].')}`);
+    const pv = await verdictOf(page);
+    check(pv.kind === 'provider' && pv.code === '5.7.606' && pv.href === '/smtp/5.7.606-5.7.649/#how-to-fix',
+      `provider code: verdict is the provider page (${pv.kind} ${pv.code} ${pv.href})`);
+    await page.goto(`${base}/`);
     await page.goto(`${base}/zh/explain/#text=${encodeURIComponent('hello, 452 bytes in 450 seconds')}`);
     await page.waitForFunction(() => document.querySelector('#explain-status').textContent.trim().length > 0);
     check((await page.locator('#explain-results [data-code]').count()) === 0, 'text without a code: no results, a message instead');
