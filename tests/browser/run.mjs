@@ -145,9 +145,11 @@ try {
     await page.click('#explain-form button[type="submit"]');
     const v = await verdictOf(page);
     const order = await ranked(page);
-    check(JSON.stringify(order) === JSON.stringify([['enhanced', '5.1.1'], ['basic', '550']]),
-      `explainer: verdict 5.1.1 then 550, nothing else (${JSON.stringify(order)})`);
-    check(v.href === '/smtp/x.1.1/#how-to-fix', `verdict links straight to the fix (${v.href})`);
+    // Gmail's text ("The email account that you tried to reach does not exist") has a provider
+    // page: it leads, then the registry entry and the basic code, nothing else.
+    check(JSON.stringify(order.slice(1)) === JSON.stringify([['enhanced', '5.1.1'], ['basic', '550']]) && order[0][0] === 'provider',
+      `explainer: verdict the Gmail page, then 5.1.1 and 550, nothing else (${JSON.stringify(order)})`);
+    check(v.href === `/smtp/${order[0][1]}/#how-to-fix`, `verdict links straight to the fix (${v.href})`);
     check(!page.url().includes('?') && page.url().includes('#text='), 'explainer puts the text in the fragment only');
     // The link alone reproduces the explanation (what an agent pastes into a ticket).
     const page2 = await newPage();
@@ -176,11 +178,11 @@ try {
       ['Microsoft 365', 'Remote Server returned \'550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup\'',
         { code: '5.1.10', retry: false, href: /^(x\.1\.10|5\.1\.10)\/#how-to-fix$/ }],
       ['Gmail', 'The response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota. Please direct\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp d2si12345 - gsmtp',
-        { code: '4.2.2', retry: true, href: 'x.2.2/#how-to-fix' }],
+        { code: /^gmail-/, retry: true, href: /^gmail-[a-z-]+\/#how-to-fix$/ }],
       ['Yahoo', '<bob@yahoo.com>: host mta7.am0.yahoodns.net[67.195.204.77] said: 554 delivery error: dd This user doesn\'t have a yahoo.com account (bob@yahoo.com) [0] - mta4321.mail.gq1.yahoo.com (in reply to end of DATA command)',
-        { code: '554', retry: false, href: '554/#how-to-fix' }],
+        { code: /^yahoo-/, retry: false, href: /^yahoo-[a-z-]+\/#how-to-fix$/ }],
       ['Postfix transcript', ' Out: 220 mx.example.com ESMTP Postfix\n In:  EHLO client.example.org\n Out: 250-mx.example.com\n Out: 250 8BITMIME\n In:  MAIL FROM:<a@example.org>\n Out: 250 2.1.0 Ok\n In:  RCPT TO:<b@example.com>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n Out: 451 4.3.0 Error: queue file write error',
-        { code: '451', retry: true, href: '451/#how-to-fix' }],
+        { code: /^postfix-/, retry: true, href: /^postfix-[a-z-]+\/#how-to-fix$/ }],
       ['DSN', 'Reporting-MTA: dns; mail.example.org\nArrival-Date: Mon, 3 Jun 2024 10:15:02 +0200 (CEST)\n\nFinal-Recipient: rfc822; carol@example.net\nAction: failed\nStatus: 5.2.2\nRemote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; 552 5.2.2 Mailbox full',
         { code: '5.2.2', retry: false, href: 'x.2.2/#how-to-fix' }],
     ];
