@@ -107,6 +107,26 @@ pub fn stages_text(fam: &Family, code: &CodeData, lang: &Lang) -> String {
     join_list(&names, lang.label("list_sep"), lang.label("list_last_sep"))
 }
 
+/// The stage id of replies that may answer any command: it covers every other stage, so a code
+/// at `any` shares every stage with the other code of a pair.
+pub const ANY_STAGE: &str = "any";
+
+/// Names of the stages where `c` can come back and `other` cannot, as a list in the language
+/// (empty when there are none).
+fn only_stages(fam: &Family, c: &CodeData, other: &CodeData, lang: &Lang) -> String {
+    if other.stages.iter().any(|s| s == ANY_STAGE) {
+        return String::new();
+    }
+    let names: Vec<String> = c
+        .stages
+        .iter()
+        .filter(|s| *s != ANY_STAGE && !other.stages.contains(s))
+        .filter_map(|s| fam.meta.stages.get(s))
+        .map(|t| lang.text(t).to_string())
+        .collect();
+    join_list(&names, lang.label("list_sep"), lang.label("list_last_sep"))
+}
+
 /// The facts a pair page compares for one code. Two codes with equal facts get the same
 /// generated sentences (tests rely on this being the whole input of [`key_difference`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -186,7 +206,7 @@ pub fn key_difference(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> 
     let (sa, sb) = (stages_text(fam, a, lang), stages_text(fam, b, lang));
     let (aa, ab) = (action_text(fam, a, lang), action_text(fam, b, lang));
     let (ka, kb) = (kind(fa.kind), kind(fb.kind));
-    let slots: Vec<(&str, &str)> = vec![
+    let mut slots: Vec<(&str, &str)> = vec![
         ("a", &ca),
         ("b", &cb),
         ("kind_a", &ka),
@@ -203,14 +223,30 @@ pub fn key_difference(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> 
         ("seen_a", fa.seen_when),
         ("seen_b", fb.seen_when),
     ];
-    let first = if fa.kind != fb.kind {
+    let (oa, ob) = (only_stages(fam, a, b, lang), only_stages(fam, b, a, lang));
+    let (x, only) = if oa.is_empty() {
+        (&cb, &ob)
+    } else {
+        (&ca, &oa)
+    };
+    slots.extend([
+        ("only_a", oa.as_str()),
+        ("only_b", ob.as_str()),
+        ("x", x),
+        ("only", only),
+    ]);
+    let first = if fa.kind != fb.kind && fa.action != fb.action {
         "kd_outcome"
+    } else if fa.kind != fb.kind {
+        "kd_outcome_same_action"
     } else if fa.action != fb.action {
         "kd_action"
     } else if fa.who != fb.who && !fa.who.is_empty() && !fb.who.is_empty() {
         "kd_who"
-    } else if fa.stages != fb.stages {
+    } else if !oa.is_empty() && !ob.is_empty() {
         "kd_stages"
+    } else if !only.is_empty() {
+        "kd_stages_one"
     } else {
         "kd_same"
     };
@@ -244,29 +280,33 @@ pub fn when_to_use_which(
             ("send_b", send_b),
         ],
     );
-    let (sa, sb) = (stages_text(fam, a, lang), stages_text(fam, b, lang));
+    let (oa, ob) = (only_stages(fam, a, b, lang), only_stages(fam, b, a, lang));
     let (ea, eb) = (enhanced_text(a, lang), enhanced_text(b, lang));
     let mut reader = Vec::new();
-    if fa.stages != fb.stages {
+    if !oa.is_empty() && !ob.is_empty() {
         reader.push(fill(
             lang.label("which_reader_stages"),
-            &[("a", &ca), ("b", &cb), ("stages_a", &sa), ("stages_b", &sb)],
+            &[("a", &ca), ("b", &cb), ("only_a", &oa), ("only_b", &ob)],
+        ));
+    } else if !oa.is_empty() || !ob.is_empty() {
+        let (x, only) = if oa.is_empty() {
+            (&cb, &ob)
+        } else {
+            (&ca, &oa)
+        };
+        reader.push(fill(
+            lang.label("which_reader_stages_one"),
+            &[("x", x), ("only", only)],
         ));
     } else if !ea.is_empty() && !eb.is_empty() && ea != eb {
         reader.push(fill(
             lang.label("which_reader_enhanced"),
-            &[
-                ("a", &ca),
-                ("b", &cb),
-                ("stages", &sa),
-                ("enh_a", &ea),
-                ("enh_b", &eb),
-            ],
+            &[("a", &ca), ("b", &cb), ("enh_a", &ea), ("enh_b", &eb)],
         ));
     } else {
         reader.push(fill(
             lang.label("which_reader_text"),
-            &[("a", &ca), ("b", &cb), ("stages", &sa)],
+            &[("a", &ca), ("b", &cb)],
         ));
     }
     let (wa, wb) = (who_text(&fa.who, lang), who_text(&fb.who, lang));

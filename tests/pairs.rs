@@ -442,3 +442,80 @@ fn replies_without_a_message_in_flight_claim_no_retry_or_bounce() {
     }
     assert!(checked >= 5, "only {checked} such codes");
 }
+
+/// The first sentence of Key difference follows the rules: the most separating fact first.
+#[test]
+fn key_difference_rules_pick_the_most_separating_fact() {
+    let site = bundled_model();
+    let fam = &site.families[0];
+    let kd = |lang: &str, a: u16, b: u16| {
+        let l = Lang {
+            code: lang,
+            default: "en",
+            labels: &site.i18n[lang].map,
+        };
+        compare::key_difference(
+            fam,
+            &fam.code(a).unwrap().data,
+            &fam.code(b).unwrap().data,
+            &l,
+        )
+    };
+    let cases: &[(u16, u16, &str)] = &[
+        // success against failure, different next steps
+        (
+            235,
+            451,
+            "235 is a success and 451 is a temporary failure: after 235 the sending side carries on",
+        ),
+        // different classes, same next step: no invented contrast
+        (
+            432,
+            535,
+            "432 is a temporary failure and 535 is a permanent failure, yet after either one",
+        ),
+        // same class, different next step
+        (
+            421,
+            451,
+            "Like 421, 451 is a temporary failure, but after 421 the sending side drops the connection",
+        ),
+        // same class and step, different people to act
+        (
+            510,
+            541,
+            "what differs is who has to act: the sender for 510, the sending server's admin for 541.",
+        ),
+        // then where in the session: what only one of them answers
+        (
+            450,
+            451,
+            "what differs is where they come back: only 450 at ATRN, only 451 at the DATA command.",
+        ),
+        (
+            530,
+            535,
+            "what differs is that only 530 also comes back at MAIL FROM or RCPT TO.",
+        ),
+        // `any command` covers every stage: nothing left but the cause
+        (500, 502, "can come back at the same points in the session"),
+    ];
+    for (a, b, want) in cases {
+        let text = kd("en", *a, *b);
+        assert!(
+            text.contains(want),
+            "{a}-vs-{b}: expected {want:?} in\n{text}"
+        );
+    }
+    let zh = kd("zh", 450, 451);
+    assert!(
+        zh.contains("只有 450 会出现在 ATRN，只有 451 会出现在 DATA 命令。"),
+        "{zh}"
+    );
+    // An ETRN reply has no message in flight: nothing is queued, retried or bounced.
+    let etrn = kd("en", 458, 459);
+    assert!(
+        !etrn.contains("queued") && !etrn.contains("bounce"),
+        "{etrn}"
+    );
+}
