@@ -32,9 +32,12 @@
 
   // Words after which a number is a reply: "said: 550", "smtp;550", "returned '550",
   // "ERROR_CODE :550", "The response was: 550", "Reported error: 550".
-  const AFTER_WORD = /(?:\bsaid|\breplied|\breturned|\bresponse|\breply|\bresponded|\bstatus|\bsmtp|\berror(?:_code)?|\bcode|\bwas|\bfailed|\breason|\bdeferred|\brejected|\bdiagnostic(?:-code)?)\s*(?:[:;=]\s*)?(?:smtp\s*;\s*)?['"(]?\s*#?$/i;
+  const AFTER_WORD = /(?:\bsaid|\breplied|\breturned|\bresponse|\breply|\bresponded|\bstatus|\bsmtp|\berror(?:_code)?|\bcode|\bwas|\bfailed|\breason|\bdeferred|\brejected|\bdiagnostic(?:-code)?)['"]?\s*(?:[:;=]\s*)?(?:smtp\s*;\s*)?['"(]?\s*#?$/i;
   // Exim: "host mx.example.net [192.0.2.1]: 550 Unrouteable address".
   const AFTER_HOST = /\bhost\b.*\]:\s*$/i;
+  // After any "label: " — "<user@example.jp>: 550 user unknown", "SMTP Error (state 13): 550
+  // Requested action not taken": a known failure code followed by words.
+  const AFTER_COLON = /:\s+['"]?$/;
   // Contexts in which even a code this reference does not know is certainly a reply code.
   const SURE_WORD = /(?:\bsaid|\bsmtp|\breturned|\berror_code|\bdiagnostic-code)\s*(?:[:;=]\s*)?(?:smtp\s*;\s*)?['"(]?\s*#?$/i;
 
@@ -102,6 +105,7 @@
           let ok = false;
           if (paired || (atStart && (after === '' || /^[\s-]+\S/.test(rest) || after === ' '))) ok = true;
           else if (word) ok = known(tok) || SURE_WORD.test(back) || AFTER_HOST.test(back);
+          else if (AFTER_COLON.test(back) && /[45]/.test(tok[0]) && known(tok)) ok = /^[ -](?:#?\d|[A-Za-z<(#'"])/.test(rest);
           if (!ok) continue;
           const occ = { kind: 'basic', code: tok, pos: offset + start, line: lineNo, dsn, pair: null };
           out.push(occ);

@@ -110,3 +110,17 @@ test('the verdict says what happened, who acts, retry and the fix link', () => {
 test('duplicates are listed once', () => {
   assert.deepEqual(cards('550-5.1.1 a\n550-5.1.1 b\n550 5.1.1 c\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 c'), ['enhanced:5.1.1', 'basic:550']);
 });
+
+test('JSON fields of sending services and a reply after "<address>:"', () => {
+  for (const [text, want] of [
+    ['{"reason": "550 Mailbox unavailable", "status": "5.1.1"}', ['550', '5.1.1']],
+    ['{"diagnosticCode":"smtp; 550 5.1.1 user unknown","action":"failed"}', ['550', '5.1.1']],
+    ['"code": 552, "message": "Mailbox full"', ['552', null]],
+    ['<kijitora@ezweb.ne.jp>: 550 user unknown (in reply to RCPT TO command)', ['550', null]],
+    ['SMTP Error (state 13): 550 Requested action not taken: mailbox unavailable', ['550', null]],
+  ]) assert.deepEqual(prim(text), want, text);
+  // A colon alone is not enough for numbers that are no code or not followed by words.
+  for (const text of ['Port: 465 open', 'Size: 552 KB', 'Total: 550\n', 'Count: 554 messages', 'Score: 450.5 points']) {
+    assert.deepEqual(core.findCodes(text, (c) => ['550', '552', '554', '450'].includes(c)), [], text);
+  }
+});
