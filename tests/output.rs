@@ -69,6 +69,11 @@ fn unchanged_files_are_not_rewritten_and_stale_files_go() {
         "basic: [451, 550]",
         "basic: [451]",
     );
+    site.edit(
+        "content/smtp/providers/5.7.606-5.7.609.yaml",
+        "basic: [550]",
+        "basic: [451]",
+    );
     std::fs::remove_file(site.root().join("content/smtp/codes/550.yaml")).unwrap();
     site.edit(
         "content/smtp/codes/451.yaml",
@@ -110,7 +115,7 @@ fn grow(site: &Site) {
         site.write(
             &format!("content/smtp/codes/{code}.yaml"),
             &format!(
-                "code: {code}\nclass: {class}\ntitle: {{en: Title {code}, zh: 标题 {code}}}\nsummary: {{en: Summary., zh: 摘要。}}\nstages: [rcpt]\naction: {action}\nrfcs: [{{rfc: 5321, section: \"4.2.3\"}}]\ndescription: {{en: Text., zh: 正文。}}\nwhen: {{en: Often., zh: 经常。}}\nfix:\n  sender: {{en: Wait., zh: 等待。}}\n"
+                "code: {code}\nclass: {class}\ntitle: {{en: Title {code}, zh: 标题 {code}}}\nsummary: {{en: Summary., zh: 摘要。}}\nstages: [rcpt]\naction: {action}\nrfcs: [{{rfc: 5321, section: \"4.2.3\"}}]\ndescription: {{en: Text., zh: 正文。}}\nwhen: {{en: Often., zh: 经常。}}\nfix:\n  sender: {{en: Wait., zh: 等待。}}\nsend_when: {{en: \"it sends {code}\", zh: 它发送 {code}}}\nseen_when: {{en: \"you see {code}\", zh: 你看到 {code}}}\n"
             ),
         );
     }
