@@ -235,6 +235,40 @@ pub fn first_sentence(md: &str) -> &str {
     md
 }
 
+/// `md` cut to about `max` columns (a wide character counts two) at a space or punctuation
+/// outside inline code, or between two wide characters, with `…` added; unchanged if it fits.
+/// Keeps the fix box of a page with a long first step on the first screen of a phone.
+pub fn shorten(md: &str, max: usize) -> String {
+    let width = |c: char| if is_wide(c) { 2 } else { 1 };
+    if md.chars().map(width).sum::<usize>() <= max {
+        return md.to_string();
+    }
+    let (mut cols, mut in_code, mut cut, mut prev) = (0, false, None, ' ');
+    for (i, c) in md.char_indices() {
+        cols += width(c);
+        if cols > max {
+            break;
+        }
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code {
+            if c == ' ' || matches!(c, '，' | '；' | '：' | '、') {
+                cut = Some(if c == ' ' { i } else { i + c.len_utf8() });
+            } else if is_wide(c) && is_wide(prev) {
+                cut = Some(i);
+            }
+        }
+        prev = c;
+    }
+    match cut {
+        Some(i) => format!(
+            "{}…",
+            md[..i].trim_end_matches([' ', ',', ';', ':', '，', '；', '：', '、'])
+        ),
+        None => md.to_string(),
+    }
+}
+
 /// The text after a list marker (`- `, `* `, `1. `, `2) `), if the line starts with one.
 fn strip_marker(t: &str) -> Option<&str> {
     if let Some(r) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
@@ -270,6 +304,16 @@ mod first_block_tests {
         );
         assert_eq!(first_block(""), "");
         assert_eq!(first_block("2025 was a year."), "2025 was a year.");
+    }
+
+    #[test]
+    fn shorten_cuts_outside_code_at_a_boundary() {
+        use super::shorten;
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("Run `a very long command` now please", 20), "Run…");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+        assert_eq!(shorten("先检查地址，然后重试发送", 12), "先检查地址…");
+        assert_eq!(shorten("`abcdefghijklmnop`", 5), "`abcdefghijklmnop`");
     }
 
     #[test]

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use tera::{Context, Tera, Value};
 
 mod provider;
-pub use provider::display_codes;
 use provider::{FixFirst, ProviderGroup, TocItem, fix_first, toc};
 
 /// The compiled templates.

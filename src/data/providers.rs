@@ -4,7 +4,6 @@
 use super::{API_VERSION, SearchEntry, fix_texts, kind_of, lang_urls, text};
 use crate::model::*;
 use crate::plan::{self, Urls};
-use crate::render::display_codes;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -22,7 +21,7 @@ pub(super) fn search_entries(
             let digit = p.main_class();
             let concrete: Vec<String> = p.concrete().iter().map(|c| c.to_string()).collect();
             SearchEntry {
-                code: display_codes(p),
+                code: p.display_code(),
                 kind: "provider",
                 concrete,
                 registry: p.data.entry.clone(),
@@ -36,14 +35,6 @@ pub(super) fn search_entries(
             }
         })
         .collect()
-}
-
-fn source_kind(k: SourceKind) -> &'static str {
-    match k {
-        SourceKind::Draft => "draft",
-        SourceKind::Iana => "iana",
-        SourceKind::Vendor => "vendor",
-    }
 }
 
 #[derive(Serialize)]
@@ -107,7 +98,7 @@ pub fn api_provider(site: &Site, urls: &Urls, fam: &Family, p: &Provider) -> Vec
             .sources
             .iter()
             .map(|s| ApiSource {
-                kind: source_kind(s.kind),
+                kind: s.kind.id(),
                 title: &s.title,
                 url: &s.url,
             })

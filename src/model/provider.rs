@@ -208,6 +208,13 @@ impl CodeSpec {
         }
     }
 
+    /// The first code it covers.
+    pub fn first(self) -> Concrete {
+        match self {
+            CodeSpec::One(c) | CodeSpec::Range(c, _) => c,
+        }
+    }
+
     /// True for a range.
     pub fn is_range(self) -> bool {
         matches!(self, CodeSpec::Range(..))
@@ -235,9 +242,28 @@ impl Provider {
     pub fn main_class(&self) -> u8 {
         self.specs
             .first()
-            .map(|s| s.expand()[0].class)
+            .map(|s| s.first().class)
             .or_else(|| self.data.basic.first().map(|b| (b / 100) as u8))
             .unwrap_or(5)
+    }
+
+    /// How its codes are written in headings and lists: ranges with an en dash
+    /// (`5.7.606–5.7.649`); for a text page its basic codes, else its slug.
+    pub fn display_code(&self) -> String {
+        if self.data.codes.is_empty() {
+            let basic: Vec<String> = self.data.basic.iter().map(u16::to_string).collect();
+            return if basic.is_empty() {
+                self.data.slug.clone()
+            } else {
+                basic.join(" / ")
+            };
+        }
+        self.data
+            .codes
+            .iter()
+            .map(|c| c.replace('-', "–"))
+            .collect::<Vec<_>>()
+            .join(" / ")
     }
 
     /// The registry entry's (subject, detail), parsed from `entry`.
@@ -252,7 +278,7 @@ impl Provider {
     pub fn subject(&self) -> Option<u16> {
         self.entry_key()
             .map(|(s, _)| s)
-            .or_else(|| self.specs.first().map(|s| s.expand()[0].subject))
+            .or_else(|| self.specs.first().map(|s| s.first().subject))
     }
 }
 

@@ -39,6 +39,10 @@ pub(super) fn toc(lang: &Lang, examples: bool, extra: &[(&'static str, &str)]) -
     out
 }
 
+/// How much of the first fix the box under the lead shows, in columns (a wide character counts
+/// two): about five lines on a 360 px phone.
+const FIX_BOX_COLUMNS: usize = 180;
+
 /// The first fix line, for the box under the lead: who it is for and the first paragraph or
 /// step of that audience's fix, as inline HTML.
 #[derive(Serialize)]
@@ -60,29 +64,12 @@ fn fix_first_for(fix: &Fix, lang: &Lang, prefer: &[&str]) -> Option<FixFirst> {
         .find_map(|w| parts.iter().find(|(id, _)| id == w).copied())
         .or_else(|| parts.first().copied())?;
     let block = markdown::first_block(lang.text(t));
-    let md = markdown::first_sentence(&block);
+    // About four lines of a phone screen.
+    let md = markdown::shorten(markdown::first_sentence(&block), FIX_BOX_COLUMNS);
     Some(FixFirst {
         label: lang.label(&format!("fix_{id}")).to_string(),
-        html: markdown::render_inline(md),
+        html: markdown::render_inline(&md),
     })
-}
-
-/// How a provider page's codes are written in headings: ranges with an en dash.
-pub fn display_codes(p: &Provider) -> String {
-    if p.data.codes.is_empty() {
-        let basic: Vec<String> = p.data.basic.iter().map(u16::to_string).collect();
-        return if basic.is_empty() {
-            p.data.slug.clone()
-        } else {
-            basic.join(" / ")
-        };
-    }
-    p.data
-        .codes
-        .iter()
-        .map(|c| c.replace('-', "–"))
-        .collect::<Vec<_>>()
-        .join(" / ")
 }
 
 #[derive(Serialize)]
@@ -155,8 +142,16 @@ impl Renderer<'_> {
         lang: &Lang,
     ) -> Brief {
         let digit = p.main_class();
+        // Lists show the first code, range or basic code only, else the class: a badge does
+        // not wrap, and the title says the rest (`5.7.321–5.7.325 / 4.7.323–4.7.325`, or a
+        // long slug, would overflow a phone's width).
+        let code = match (p.data.codes.first(), p.data.basic.first()) {
+            (Some(c), _) => c.replace('-', "–"),
+            (None, Some(b)) => b.to_string(),
+            (None, None) => format!("{digit}xx"),
+        };
         Brief {
-            code: display_codes(p),
+            code,
             num: 0,
             title: lang.text(&p.data.title).to_string(),
             url: urls.page(li, &plan::provider_path(fam, p)),
@@ -228,7 +223,7 @@ impl Renderer<'_> {
         };
         ProviderView {
             slug: d.slug.clone(),
-            code: display_codes(p),
+            code: p.display_code(),
             url: urls.page(li, &plan::provider_path(fam, p)),
             title: lang.text(&d.title).to_string(),
             title_html: Self::plain_html(&d.title, lang),
@@ -272,11 +267,7 @@ impl Renderer<'_> {
                 .sources
                 .iter()
                 .map(|s| {
-                    let kind = match s.kind {
-                        SourceKind::Draft => "draft",
-                        SourceKind::Iana => "iana",
-                        SourceKind::Vendor => "vendor",
-                    };
+                    let kind = s.kind.id();
                     SourceView {
                         kind,
                         kind_label: lang.label(&format!("source_{kind}")).to_string(),

@@ -255,14 +255,27 @@ try {
     await nojs.context().close();
   }
 
-  // --- the first fix line is on the first screen of a 360 x 740 phone ------------------------
-  for (const p of [codePage, `/zh${codePage}`, '/smtp/550/', '/smtp/x.7.26/', `/zh/smtp/x.7.26/`, providerPage, `/zh${providerPage}`]) {
+  // --- the first fix line is on the first screen of a 360 x 740 phone, on every code,
+  // registry entry and provider page in both languages ---------------------------------------
+  {
+    const api = JSON.parse(fs.readFileSync(path.join(root, 'api/v1/smtp/index.json'), 'utf8'));
+    const paths = [...api.codes, ...api.enhanced, ...(api.providers || [])]
+      .flatMap((item) => Object.values(item.urls).map((u) => new URL(u, base).pathname));
     const page = await newPage({ width: 360, height: 740 });
-    await page.goto(`${base}${p}`);
-    const box = await page.locator('.fix-box').boundingBox();
-    const toc = await page.locator('nav.toc a[href="#how-to-fix"]').count();
-    check(box && box.y + box.height <= 740, `360 x 740: the first fix line is visible without scrolling on ${p} (bottom at ${box && Math.round(box.y + box.height)} px)`);
-    check(toc === 1, `${p} has a contents list linking #how-to-fix`);
+    const late = [];
+    let noToc = 0;
+    for (const p of paths) {
+      await page.goto(`${base}${p}`);
+      const [bottom, toc] = await page.evaluate(() => {
+        const box = document.querySelector('.fix-box');
+        return [box ? box.getBoundingClientRect().bottom : Infinity,
+          document.querySelectorAll('nav.toc a[href="#how-to-fix"]').length];
+      });
+      if (bottom > 740) late.push(`${p} (${Math.round(bottom)} px)`);
+      if (toc !== 1) noToc++;
+    }
+    check(paths.length > 100 && late.length === 0, `360 x 740: the first fix line is on the first screen of all ${paths.length} code pages${late.length ? ': ' + late.slice(0, 5).join(', ') : ''}`);
+    check(noToc === 0, `every code page has a contents list linking #how-to-fix (${noToc} without)`);
     await page.context().close();
   }
 
