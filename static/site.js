@@ -64,12 +64,20 @@
 
   // `codes` are what numeric queries compare with: "550", or "4.7.26", "5.7.26", "x.7.26".
   // `order`: basic codes first, then enhanced ones, each numerically.
+  // Provider pages match every concrete code they claim and sort just before the registry
+  // entry of their first code (/smtp/5.1.10/ is the provider page, so it comes first).
+  const providerOrder = (e) => {
+    const m = /^\d\.(\d+)\.(\d+)$/.exec((e.concrete || [])[0] || '');
+    return m ? 1e6 + m[1] * 1e3 + +m[2] - 0.5 : 3e6;
+  };
   const prepare = (e) => ({
     e,
-    codes: e.kind === 'enhanced' ? [...(e.concrete || []), String(e.registry).toLowerCase()] : [e.code],
+    codes: e.kind === 'enhanced' ? [...(e.concrete || []), String(e.registry).toLowerCase()]
+      : e.kind === 'provider' ? [...(e.concrete || []), String(e.code).toLowerCase()] : [e.code],
     title: String(e.title).toLowerCase(),
     summary: String(e.summary).toLowerCase(),
-    order: e.kind === 'enhanced' ? 1e6 + e.subject * 1e3 + e.detail : +e.code,
+    order: e.kind === 'enhanced' ? 1e6 + e.subject * 1e3 + e.detail
+      : e.kind === 'provider' ? providerOrder(e) : +e.code,
   });
 
   /**

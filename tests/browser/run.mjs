@@ -98,6 +98,10 @@ try {
     await page.locator('#search-results a').first().waitFor({ timeout: 10000 });
     const n57 = await page.locator('#search-results a').count();
     check(n57 >= 10, `search "5.7" lists the 5.7.x entries (${n57})`);
+    await page.goto(`${base}/search/?q=5.7.620`);
+    await page.locator('#search-results a').first().waitFor({ timeout: 10000 });
+    const h620 = await page.locator('#search-results a').first().getAttribute('href');
+    check(h620 === providerPage, `search "5.7.620" finds the provider page of its range (got ${h620})`);
     await page.goto(`${base}/zh/search/?q=${encodeURIComponent('邮箱已满')}`);
     await page.locator('#search-results a').first().waitFor({ timeout: 10000 });
     const zh = await page.locator('#search-results a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
