@@ -39,7 +39,10 @@ fn explainer_engine_and_corpus_under_node() {
     // The metrics lines, so that `cargo test -- --nocapture` shows them.
     for line in stdout.lines() {
         let l = line.trim_start_matches(['#', ' ']);
-        if l.starts_with("explainer corpus:") || l.starts_with("noise set:") {
+        if l.starts_with("explainer corpus:")
+            || l.starts_with("noise set:")
+            || l.starts_with("provider codes:")
+        {
             println!("{l}");
         }
     }

@@ -81,3 +81,30 @@ test('noise set: numbers that are not codes give no result', () => {
   console.log(`noise set: ${noise.length} texts, non-code numbers reported: ${reported}`);
   assert.equal(reported, 0);
 });
+
+test('no dead ends: every provider code leads to its page, every well-formed code to something', () => {
+  const data = idx.data;
+  let providerCodes = 0;
+  for (const it of data.items.filter((i) => i.kind === 'provider')) {
+    for (const code of it.codes || []) {
+      providerCodes++;
+      const basic = code[0] === '4' ? '451' : '550';
+      const res = core.explain(idx, `${basic} ${code} rejected`);
+      assert.equal(res.results[0].kind, 'provider', `${code}: ${res.results.map((r) => r.kind + ':' + r.code)}`);
+      assert.equal(res.results[0].item.url, it.url, code);
+    }
+  }
+  console.log(`provider codes: ${providerCodes}, each leads to its provider page`);
+  for (const cls of [2, 4, 5]) {
+    for (let s = 0; s <= 7; s++) {
+      for (let d = 0; d <= 999; d += 37) {
+        const r = core.resolve(idx, 'enhanced', `${cls}.${s}.${d}`);
+        assert.ok(r.item && r.item.url, `${cls}.${s}.${d} is a dead end`);
+      }
+    }
+  }
+  for (let n = 200; n <= 599; n++) {
+    const r = core.resolve(idx, 'basic', String(n));
+    assert.ok(r.item && r.item.url, `${n} is a dead end`);
+  }
+});
