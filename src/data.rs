@@ -32,6 +32,74 @@ pub struct SearchEntry {
     url: String,
     class: &'static str,
     digit: u8,
+    /// Search keywords of this language (synonyms, what people type).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<String>,
+    /// In other languages than the default: the default language's title and keywords, so that
+    /// English queries ("rate limit", "mailbox full") work on the Chinese site too.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    alt: String,
+    /// The page's body (description, when) reduced to its distinct words, lowercased:
+    /// matched with a lower weight than titles. See [`body_words`].
+    body: String,
+}
+
+/// Words that carry no meaning in a search (checked after lowercasing; words of one or two
+/// letters are dropped anyway).
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "that", "this", "with", "are", "was", "not", "but", "you", "your", "from",
+    "have", "has", "its", "can", "will", "when", "what", "which", "they", "them", "their", "then",
+    "than", "there", "also", "only", "into", "more", "most", "some", "such", "been", "does", "one",
+    "two", "all", "any", "each", "other", "same", "may", "might", "should", "would", "could",
+    "just", "like", "about", "over", "after", "before", "because", "these", "those", "here",
+    "where", "who", "how", "why", "yourself", "usually", "often", "still", "very", "many", "much",
+    "own", "out", "off", "again", "even", "every", "get", "gets", "got", "let", "lets", "did",
+    "were", "had", "him", "his", "her", "she", "our", "per", "via", "too", "now", "way", "say",
+    "says", "said", "use", "used", "uses", "using", "make", "makes", "sure", "first", "then",
+];
+
+/// The distinct words of Markdown texts, in order of first appearance: Latin words (letters,
+/// digits, dots inside codes such as `5.7.1`) lowercased, without stop words; runs of Chinese
+/// characters between punctuation kept whole so that any substring of a clause still matches.
+/// A page body of a few kilobytes becomes a few hundred bytes to a kilobyte or two.
+pub fn body_words<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    let mut push = |w: &str| {
+        if seen.insert(w.to_string()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    };
+    let is_cjk = |c: char| matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}');
+    for md in texts {
+        let plain = crate::markdown::plain_text(md).to_lowercase();
+        let mut word = String::new();
+        let mut cjk = String::new();
+        for c in plain.chars().chain(std::iter::once(' ')) {
+            if is_cjk(c) {
+                cjk.push(c);
+            } else if !cjk.is_empty() {
+                if cjk.chars().count() >= 2 {
+                    push(&cjk);
+                }
+                cjk.clear();
+            }
+            let keep = c.is_ascii_alphanumeric() || ((c == '.' || c == '-') && !word.is_empty());
+            if keep {
+                word.push(c);
+            } else if !word.is_empty() {
+                let w = word.trim_end_matches(['.', '-']);
+                if w.len() >= 3 && !STOP_WORDS.contains(&w) {
+                    push(w);
+                }
+                word.clear();
+            }
+        }
+    }
+    out
 }
 
 fn text<'a>(loc: &'a Localized, lang: &str, default: &str) -> &'a str {
@@ -53,6 +121,28 @@ fn kind_of(fam: &Family, digit: u8) -> &'static str {
     fam.class(digit).map(|c| c.kind.id()).unwrap_or("unknown")
 }
 
+/// The `keywords`, `alt` and `body` fields of a search entry in language `lang`. The body is
+/// the description and "when it occurs": the fix texts would add a third to the index (mostly
+/// words the description already has), and a page is found by what went wrong, not the remedy.
+pub(super) fn search_texts(
+    kw: &Keywords,
+    title: &Localized,
+    texts: [&Localized; 2],
+    lang: &str,
+    default: &str,
+) -> (Vec<String>, String, String) {
+    let words = |l: &str| kw.get(l).cloned().unwrap_or_default();
+    let alt = if lang == default {
+        String::new()
+    } else {
+        let mut a = vec![text(title, default, default).to_string()];
+        a.extend(words(default));
+        a.join(" · ")
+    };
+    let body = body_words(texts.iter().map(|t| text(t, lang, default)));
+    (words(lang), alt, body)
+}
+
 /// The search index of language `li`.
 pub fn search_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
     let lang = &site.config.languages[li].code;
@@ -61,6 +151,13 @@ pub fn search_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
     for fam in &site.families {
         for c in &fam.codes {
             let d = &c.data;
+            let (keywords, alt, body) = search_texts(
+                &d.keywords,
+                &d.title,
+                [&d.description, &d.when],
+                lang,
+                default,
+            );
             out.push(SearchEntry {
                 code: d.code.to_string(),
                 kind: "basic",
@@ -73,10 +170,21 @@ pub fn search_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
                 url: urls.page(li, &plan::code_path(fam, d.code)),
                 class: kind_of(fam, d.class),
                 digit: d.class,
+                keywords,
+                alt,
+                body,
             });
         }
         for e in &fam.enhanced {
             let digit = e.main_class();
+            let d = &e.data;
+            let (keywords, alt, body) = search_texts(
+                &d.keywords,
+                &d.title,
+                [&d.description, &d.when],
+                lang,
+                default,
+            );
             out.push(SearchEntry {
                 code: e.concrete().join(" / "),
                 kind: "enhanced",
@@ -89,6 +197,9 @@ pub fn search_index(site: &Site, urls: &Urls, li: usize) -> Vec<u8> {
                 url: urls.page(li, &plan::enhanced_path(fam, e)),
                 class: kind_of(fam, digit),
                 digit,
+                keywords,
+                alt,
+                body,
             });
         }
         out.extend(providers::search_entries(fam, urls, li, lang, default));

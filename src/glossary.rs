@@ -34,16 +34,30 @@ pub struct Term {
 ///
 /// Content files are YAML maps of `{en: …, zh: …}`: a `zh:` key (plain, flow or the head of a
 /// block scalar) starts the language's text, which goes on over the lines indented deeper than
-/// the key. Comments are skipped. With `whole`, every non-comment line counts (label files).
+/// the key. Comments are skipped, and so are `keywords`: search synonyms are meant to list the
+/// variants people type (限流 finds the 限速 pages). With `whole`, every non-comment line counts
+/// (label files).
 pub fn lang_spans(text: &str, lang: &str, whole: bool) -> Vec<(usize, usize, usize)> {
     let key = format!("{lang}:");
     let mut out = Vec::new();
     // Indent of the `lang:` key whose block we are in.
     let mut block: Option<usize> = None;
+    // Indent of the `keywords:` key whose block we skip.
+    let mut skip: Option<usize> = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(k) = skip {
+            if trimmed.is_empty() || indent > k {
+                continue;
+            }
+            skip = None;
+        }
+        if !whole && trimmed.starts_with("keywords:") {
+            skip = Some(indent);
             continue;
         }
         if whole {
@@ -111,6 +125,7 @@ pub fn check(site: &Site, glossary: &(Source, Glossary), diags: &mut Diagnostics
             sources.extend(fam.codes.iter().map(|c| (&c.source, false)));
             sources.extend(fam.enhanced.iter().map(|e| (&e.source, false)));
             sources.extend(fam.pairs.iter().map(|p| (&p.source, false)));
+            sources.extend(fam.providers.iter().map(|p| (&p.source, false)));
         }
         for (src, whole) in sources {
             scan(src, lang, whole, list, diags);
@@ -152,7 +167,7 @@ mod tests {
 
     #[test]
     fn spans_follow_the_language_key() {
-        let text = "title:\n  en: Mail relay\n  zh: 中继\ndescription:\n  zh: |\n    第一行\n\n    第二行\n  en: |\n    relay\nsummary: {en: a, zh: 乙, en2: x}\n";
+        let text = "title:\n  en: Mail relay\n  zh: 中继\nkeywords:\n  zh: [限流]\ndescription:\n  zh: |\n    第一行\n\n    第二行\n  en: |\n    relay\nsummary: {en: a, zh: 乙, en2: x}\nkeywords: {zh: [限流]}\n";
         let got: Vec<String> = lang_spans(text, "zh", false)
             .into_iter()
             .map(|(i, s, e)| text.lines().nth(i).unwrap()[s..e].trim().to_string())

@@ -139,6 +139,21 @@ pub fn render_inline(src: &str) -> String {
     }
 }
 
+/// The words of a Markdown text without markup (text and code spans), for the search index.
+pub fn plain_text(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    for e in Parser::new_ext(src, Options::ENABLE_TABLES) {
+        match e {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

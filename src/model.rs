@@ -13,6 +13,9 @@ pub use provider::*;
 /// A text in several languages: `{en: "...", zh: "..."}`.
 pub type Localized = BTreeMap<String, String>;
 
+/// Search keywords in several languages: `{en: [rate limit, throttling], zh: [限速]}`.
+pub type Keywords = LocalizedList;
+
 /// A loaded file: where it came from and its text, kept so later stages can point at lines.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -302,6 +305,9 @@ pub struct CodeData {
     /// Example server lines (not translated).
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Search words per language: synonyms and what people type (`rate limit`, `限速`).
+    #[serde(default)]
+    pub keywords: Keywords,
     /// What it means (Markdown).
     pub description: Localized,
     /// When it occurs (Markdown).
@@ -362,6 +368,9 @@ pub struct EnhancedData {
     /// Example lines.
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Search words per language: synonyms and what people type (`rate limit`, `限速`).
+    #[serde(default)]
+    pub keywords: Keywords,
     /// What it means (Markdown).
     pub description: Localized,
     /// When it occurs (Markdown).

@@ -116,6 +116,17 @@ struct Brief {
     url: String,
     kind: &'static str,
     digit: u8,
+    /// For an enhanced entry: one badge per concrete code, coloured by its own class
+    /// (`4.2.2` transient, `5.2.2` permanent).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    badges: Vec<BadgeView>,
+}
+
+/// A concrete code and the kind of its class, for a badge.
+#[derive(Serialize, Clone)]
+struct BadgeView {
+    code: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize, Clone)]
@@ -397,6 +408,7 @@ impl<'a> Renderer<'a> {
             url: urls.page(li, &plan::code_path(fam, c.data.code)),
             kind,
             digit: c.data.class,
+            badges: Vec::new(),
         }
     }
 
@@ -409,6 +421,15 @@ impl<'a> Renderer<'a> {
             url: urls.page(li, &plan::enhanced_path(fam, e)),
             kind: fam.class(digit).map(|d| d.kind.id()).unwrap_or("unknown"),
             digit,
+            badges: e
+                .data
+                .classes
+                .iter()
+                .map(|&c| BadgeView {
+                    code: format!("{c}.{}.{}", e.subject, e.detail),
+                    kind: fam.class(c).map(|d| d.kind.id()).unwrap_or("unknown"),
+                })
+                .collect(),
         }
     }
 

@@ -62,6 +62,31 @@ impl LocCheck<'_> {
         }
     }
 
+    /// Search keywords: optional, but only in configured languages, and never blank.
+    fn keywords(&self, src: &Source, kw: &Keywords, diags: &mut Diagnostics) {
+        for (lang, words) in kw {
+            if !self.langs.contains(&lang.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        &src.file,
+                        format!("`keywords` has words in unknown language `{lang}`"),
+                    )
+                    .at(src.locate_value("keywords", lang))
+                    .hint(format!("configured languages: {}", self.langs.join(", "))),
+                );
+            }
+            if words.iter().any(|w| w.trim().is_empty()) {
+                diags.push(
+                    Diagnostic::error(
+                        &src.file,
+                        format!("`keywords` has a blank word in `{lang}`"),
+                    )
+                    .at(src.locate_key("keywords")),
+                );
+            }
+        }
+    }
+
     /// The texts every code page has (basic or enhanced): title, summary, description, when,
     /// and at least one `fix` audience.
     fn page_texts(&self, src: &Source, texts: [&Localized; 4], fix: &Fix, diags: &mut Diagnostics) {
@@ -440,6 +465,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
             diags,
         );
         check_pair_facts(src, d, lc, diags);
+        lc.keywords(src, &d.keywords, diags);
     }
     // References to other codes are checked once all codes are known.
     for c in &fam.codes {
@@ -554,6 +580,7 @@ fn validate_family(fam: &Family, lc: &LocCheck, diags: &mut Diagnostics) {
             &d.fix,
             diags,
         );
+        lc.keywords(src, &d.keywords, diags);
     }
 
     // Curated pairs.

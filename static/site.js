@@ -7,9 +7,13 @@
   const data = document.body.dataset;
   const $ = (id) => document.getElementById(id);
 
-  /** Localized string from data-l-* on <body>, with {name} slots filled in. */
+  /**
+   * Localized string from data-l-* on <body>, with {name} slots filled in. With `n: 1` the
+   * singular form (data-l-<key>-one) is used where the language has one ("1 result").
+   */
   const t = (key, vars = {}) =>
-    Object.keys(vars).reduce((s, k) => s.split(`{${k}}`).join(vars[k]), data[key] || '');
+    Object.keys(vars).reduce((s, k) => s.split(`{${k}}`).join(vars[k]),
+      (vars.n === 1 && data[key + 'One']) || data[key] || '');
 
   function set(e, attrs) {
     for (const k in attrs) e.setAttribute(k, attrs[k]);
@@ -63,55 +67,141 @@
   }
 
   // `codes` are what numeric queries compare with: "550", or "4.7.26", "5.7.26", "x.7.26".
-  // `order`: basic codes first, then enhanced ones, each numerically.
-  // Provider pages match every concrete code they claim and sort just before the registry
-  // entry of their first code (/smtp/5.1.10/ is the provider page, so it comes first).
+  // `order` breaks ties: basic codes first, then enhanced ones, each numerically. Provider
+  // pages sort just before the registry entry of their first code (/smtp/5.1.10/ is the
+  // provider page, so it comes first).
   const providerOrder = (e) => {
     const m = /^\d\.(\d+)\.(\d+)$/.exec((e.concrete || [])[0] || '');
     return m ? 1e6 + m[1] * 1e3 + +m[2] - 0.5 : 3e6;
   };
-  const prepare = (e) => ({
-    e,
-    codes: e.kind === 'enhanced' ? [...(e.concrete || []), String(e.registry).toLowerCase()]
-      : e.kind === 'provider' ? [...(e.concrete || []), String(e.code).toLowerCase()] : [e.code],
-    title: String(e.title).toLowerCase(),
-    summary: String(e.summary).toLowerCase(),
-    order: e.kind === 'enhanced' ? 1e6 + e.subject * 1e3 + e.detail
-      : e.kind === 'provider' ? providerOrder(e) : +e.code,
-  });
+  const lower = (s) => String(s || '').toLowerCase();
+  const prepare = (e) => {
+    const keywords = (e.keywords || []).map(lower);
+    return {
+      e,
+      // A provider page matches every concrete code it claims; not the basic codes it comes
+      // with, so that "550" is the 550 page.
+      codes: e.kind === 'enhanced' ? [...(e.concrete || []), lower(e.registry)]
+        : e.kind === 'provider' ? e.concrete || [] : [lower(e.code)],
+      title: lower(e.title),
+      summary: lower(e.summary),
+      keywords,
+      kw: keywords.join('\n'),
+      alt: lower(e.alt),
+      body: lower(e.body),
+      order: e.kind === 'enhanced' ? 1e6 + e.subject * 1e3 + e.detail
+        : e.kind === 'provider' ? providerOrder(e) : +e.code || 2e6,
+    };
+  };
+
+  // How much a query word counts, by where it is found: the title most, keywords (synonyms,
+  // what people type) nearly as much, the default language's title and keywords on other
+  // languages' sites (`alt`), the summary, and the body least.
+  const FIELDS = [['title', 10], ['kw', 9], ['alt', 6], ['summary', 5], ['body', 2]];
 
   /**
-   * Ranks entries for a query: 0 exact code, 1 code prefix, 2 title, 3 summary. Text matches
-   * are plain substrings (fine for Chinese, which has no spaces), of the whole query or of
-   * every whitespace-separated term.
+   * A query word and its stem: "throttling" → "throttl", "blacklisted" → "blacklist". Chinese
+   * words lose a trailing modal particle: "邮箱满了" → "邮箱满".
+   */
+  function forms(w) {
+    const zh = /^(\p{Script=Han}{2,})[了吗呢啊吧]$/u.exec(w);
+    if (zh) return [w, zh[1]];
+    const m = /^[a-z]{5,}?(ies|ing|ed|es|s)$/.exec(w);
+    if (!m || w.length - m[1].length < 4) return [w];
+    const stem = w.slice(0, -m[1].length);
+    return m[1] === 'ies' ? [w, stem + 'y'] : [w, stem];
+  }
+
+  /**
+   * Chinese has no spaces, so people's wording differs from the page's in small words:
+   * "邮箱满" for "邮箱已满". A Chinese word of 3+ characters not found as typed still matches a
+   * title or a single keyword that has all of its characters.
+   */
+  const HAN = /^\p{Script=Han}{3,}$/u;
+  const hasChars = (text, w) => [...w].every((c) => text.includes(c));
+
+  const NUMERIC = /^[\dx][\d.]*$/;
+
+  /** Score of an entry for a numeric query (a code or its start), 0 if it does not match. */
+  function codeScore(p, q) {
+    if (p.codes.includes(q)) return 1000;
+    if (p.codes.some((c) => c.startsWith(q))) return 500;
+    // "7.26": subject.detail without the class (a leading 2, 4 or 5 is read as the class).
+    if (/^[^245]/.test(q) && p.codes.includes('x.' + q)) return 500;
+    return 0;
+  }
+
+  /**
+   * Relevance of an entry: every query word must be found somewhere (a code, a field); each
+   * adds the weight of the best field it is found in, and the whole query found as typed adds
+   * a bonus (an exact keyword or title most). 0 means no match.
+   */
+  function score(p, q, terms) {
+    let s = 0;
+    for (const w of terms) {
+      let best = p.codes.includes(w) ? 20 : 0;
+      for (const f of forms(w)) {
+        for (const [field, weight] of FIELDS) if (weight > best && p[field].includes(f)) best = weight;
+        if (!best && HAN.test(f)) {
+          if (hasChars(p.title, f)) best = 6;
+          else if (p.keywords.some((k) => hasChars(k, f))) best = 5;
+        }
+      }
+      if (!best) return 0;
+      s += best;
+    }
+    // The whole query as typed: an exact title or keyword counts most (an earlier keyword, the
+    // page's main sense, a little more); then where else the phrase appears, cumulatively, so
+    // that among equal matches the page that talks about it most comes first.
+    const k = p.keywords.indexOf(q);
+    if (p.title === q) s += 30;
+    else if (k >= 0) s += 30 - Math.min(k, 5);
+    else if (p.title.includes(q)) s += 15;
+    else if (p.kw.includes(q)) s += 12;
+    else if (p.alt.includes(q)) s += 8;
+    if (p.summary.includes(q)) s += 4;
+    if (p.body.includes(q)) s += 2;
+    return s;
+  }
+
+  const clean = (query) => query.trim().toLowerCase().replace(/^#/, '').replace(/\s+/g, ' ');
+
+  /**
+   * Entries matching a query, most relevant first. Codes: exact, then prefix ("5.7", "55").
+   * Words: plain substrings (fine for Chinese, which has no spaces) of any field, ranked by
+   * `score`. Short numbers ("5", "45") match codes only, not every text with that digit.
    */
   function search(index, query) {
-    const q = query.trim().toLowerCase().replace(/^#/, '');
+    const q = clean(query);
     if (!q) return [];
-    const terms = q.split(/\s+/);
-    const numeric = /^[\dx][\d.]*$/.test(q);
+    const terms = q.split(' ');
+    const numeric = NUMERIC.test(q);
     const hits = [];
     for (const p of index) {
-      let rank = -1;
-      if (numeric) {
-        if (p.codes.includes(q)) rank = 0;
-        else if (p.codes.some((c) => c.startsWith(q))) rank = 1;
-        // "7.26": subject.detail without the class (a leading 2, 4 or 5 is read as the class).
-        else if (/^[^245]/.test(q) && p.codes.includes('x.' + q)) rank = 1;
-      }
-      // "5" or "45" would match any text with that digit: short numbers match codes only.
-      if (rank < 0 && !(numeric && q.length < 3)) {
-        const all = `${p.codes.join(' ')} ${p.title} ${p.summary}`;
-        if (p.title.includes(q) || terms.every((w) => p.title.includes(w))) rank = 2;
-        else if (terms.every((w) => all.includes(w))) rank = 3;
-      }
-      if (rank >= 0) hits.push({ rank, p });
+      let s = numeric ? codeScore(p, q) : 0;
+      if (!s && !(numeric && q.length < 3)) s = score(p, q, terms);
+      if (s > 0) hits.push({ s, p });
     }
-    // Array#sort is stable, so equal entries keep the index order.
-    return hits.sort((a, b) => a.rank - b.rank || a.p.order - b.p.order).map((h) => h.p.e);
+    return hits.sort((a, b) => b.s - a.s || a.p.order - b.p.order).map((h) => h.p.e);
+  }
+
+  /** The one entry whose code is exactly the query ("550", "5.7.26", "x.7.26"), if any. */
+  function exactCode(index, query) {
+    const q = clean(query);
+    if (!NUMERIC.test(q)) return null;
+    const found = index.filter((p) => p.codes.includes(q));
+    return found.length === 1 ? found[0].e : null;
   }
 
   const badge = (code, kind) => el('span', `badge-mini badge-${kind}`, code);
+  const KIND_OF_DIGIT = { 2: 'success', 3: 'intermediate', 4: 'transient', 5: 'permanent' };
+  /** An entry's badges: one per concrete code of an enhanced entry, coloured by its class. */
+  const badges = (e) => {
+    const codes = e.kind === 'enhanced' && e.concrete ? e.concrete : [e.code];
+    const out = [];
+    codes.forEach((c, i) => { if (i) out.push(' '); out.push(badge(c, codes.length > 1 ? KIND_OF_DIGIT[c[0]] : e.class)); });
+    return out;
+  };
 
   // ---- Search dropdown (ARIA combobox) on the header and home page search fields.
   // Focus stays in the input; the active option is tracked with aria-activedescendant.
@@ -155,7 +245,7 @@
       list.textContent = '';
       results.forEach((e, i) => {
         const li = el('li', 'suggest-option', null, { id: `${list.id}-${i}`, role: 'option', 'aria-selected': 'false' });
-        li.append(badge(e.code, e.class), ' ', el('span', 'suggest-title', e.title));
+        li.append(...badges(e), ' ', el('span', 'suggest-title', e.title));
         list.appendChild(li);
       });
       open(results.length > 0);
@@ -187,6 +277,14 @@
       } else if (ev.key === 'Enter' && !list.hidden && active >= 0) {
         ev.preventDefault();
         go(active);
+      } else if (ev.key === 'Enter' && active < 0 && NUMERIC.test(clean(input.value))) {
+        // An exact code goes straight to its page; anything else to the search page.
+        ev.preventDefault();
+        const submit = () => form.submit();
+        loadIndex().then((index) => {
+          const e = exactCode(index, input.value);
+          if (e) location.href = e.url; else submit();
+        }, submit);
       } else if (ev.key === 'Escape' && !list.hidden) {
         ev.preventDefault(); // only when closing the list; otherwise Escape clears the field
         open(false);
@@ -211,18 +309,23 @@
     // While typing, the count is announced after a pause rather than on every key.
     const setStatus = debounce((msg) => { status.textContent = msg; }, 400);
 
-    function run(typing) {
+    // `how`: 'load' (the address's query), 'type' or 'submit'. An exact code submitted with
+    // Enter opens its page (a shared /search/?q=550 link still lists the result).
+    function run(how) {
+      const typing = how !== 'load';
       const q = input.value;
       if (typing) setParam('q', q.trim());
       if (!q.trim()) { out.textContent = ''; setStatus(''); return; }
       loadIndex().then((index) => {
         if (input.value !== q) return;
+        const exact = how === 'submit' && exactCode(index, q);
+        if (exact) { location.replace(exact.url); return; }
         const found = search(index, q);
         out.textContent = '';
         for (const e of found) {
           const a = el('a', 'result', null, { href: e.url });
           const head = el('span', 'result-head');
-          head.append(badge(e.code, e.class), ' ', el('span', 'result-title', e.title));
+          head.append(...badges(e), ' ', el('span', 'result-title', e.title));
           a.append(head, el('span', 'result-summary', e.summary));
           out.appendChild(el('li')).appendChild(a);
         }
@@ -232,9 +335,9 @@
     }
 
     input.value = param('q');
-    run(false);
-    input.addEventListener('input', () => run(true));
-    form.addEventListener('submit', (ev) => { ev.preventDefault(); run(true); });
+    run('load');
+    input.addEventListener('input', () => run('type'));
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); run('submit'); });
   })();
 
   // ---- Bounce explainer form on the home page. The explainer itself (/explain/) is

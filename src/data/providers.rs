@@ -1,7 +1,7 @@
 //! Provider pages and the fallback of unknown codes in the machine outputs: search entries,
 //! `api/v1/<family>/<slug>.json`, and the `providers`, `subjects` and `classes` of the index.
 
-use super::{API_VERSION, SearchEntry, fix_texts, kind_of, lang_urls, text};
+use super::{API_VERSION, SearchEntry, fix_texts, kind_of, lang_urls, search_texts, text};
 use crate::model::*;
 use crate::plan::{self, Urls};
 use serde::Serialize;
@@ -20,6 +20,14 @@ pub(super) fn search_entries(
         .map(|p| {
             let digit = p.main_class();
             let concrete: Vec<String> = p.concrete().iter().map(|c| c.to_string()).collect();
+            let d = &p.data;
+            let (keywords, alt, body) = search_texts(
+                &d.keywords.clone().unwrap_or_default(),
+                &d.title,
+                [&d.description, &d.when],
+                lang,
+                default,
+            );
             SearchEntry {
                 code: p.display_code(),
                 kind: "provider",
@@ -32,6 +40,9 @@ pub(super) fn search_entries(
                 url: urls.page(li, &plan::provider_path(fam, p)),
                 class: kind_of(fam, digit),
                 digit,
+                keywords,
+                alt,
+                body,
             }
         })
         .collect()

@@ -118,6 +118,23 @@ try {
     await page.keyboard.press('ArrowDown');
     await Promise.all([page.waitForURL(`${base}/smtp/535/`), page.keyboard.press('Enter')]);
     check(page.url() === `${base}/smtp/535/`, 'header search: type 535, ArrowDown, Enter opens /smtp/535/');
+
+    // An exact code and Enter, without choosing an option, opens the code's page at once:
+    // from the header field, also before the index has loaded, and from the search page.
+    await page.goto(`${base}/smtp/`);
+    await page.focus('#site-q');
+    await page.keyboard.type('5.7.26');
+    await Promise.all([page.waitForURL(`${base}/smtp/x.7.26/`), page.keyboard.press('Enter')]);
+    check(page.url() === `${base}/smtp/x.7.26/`, 'header search: type 5.7.26, Enter opens /smtp/x.7.26/');
+    await page.goto(`${base}/zh/search/`);
+    await page.fill('#search-q', '550');
+    await Promise.all([page.waitForURL(`${base}/zh/smtp/550/`), page.press('#search-q', 'Enter')]);
+    check(page.url() === `${base}/zh/smtp/550/`, 'search page: 550, Enter opens /zh/smtp/550/');
+    // A word and Enter lists results; the count uses the singular for one result.
+    await page.goto(`${base}/search/?q=${encodeURIComponent('bad sequence of commands')}`);
+    await page.waitForFunction(() => document.querySelector('#search-status').textContent.trim().length > 0);
+    const one = (await page.locator('#search-status').textContent()).trim();
+    check(one === '1 result', `one result is announced as "1 result" (got "${one}")`);
     await page.context().close();
   }
 
