@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod typography;
 pub mod validate;
 pub mod write;
 pub mod yaml;

@@ -48,7 +48,8 @@ fn is_wide(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
 }
 
-/// True when the text just before and just after event `i` are both wide characters.
+/// True when a line break at event `i` must not show as a space: between two wide characters,
+/// or next to full-width punctuation, which carries its own spacing ("，\nRFC 5321").
 fn wide_neighbours(events: &[Event], i: usize) -> bool {
     let prev = events[..i].iter().rev().find_map(|e| match e {
         Event::Text(t) | Event::Code(t) => t.chars().next_back(),
@@ -58,7 +59,8 @@ fn wide_neighbours(events: &[Event], i: usize) -> bool {
         Event::Text(t) | Event::Code(t) => t.chars().next(),
         _ => None,
     });
-    prev.is_some_and(is_wide) && next.is_some_and(is_wide)
+    let punct = |c: Option<char>| c.is_some_and(|c| is_wide(c) && !crate::typography::is_han(c));
+    (prev.is_some_and(is_wide) && next.is_some_and(is_wide)) || punct(prev) || punct(next)
 }
 
 /// Renders Markdown to sanitized HTML. Headings are shifted down so a field never outranks the
@@ -71,9 +73,15 @@ pub fn render(src: &str) -> String {
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let events: Vec<Event> = Parser::new_ext(src, opts).collect();
     let mut out_events = Vec::with_capacity(events.len());
+    // In Chinese text, an emphasized phrase without Chinese characters is an English quotation
+    // (a reply text, a setting's name): it is marked lang="en" (README, "Chinese typography").
+    let han_text = src.chars().any(crate::typography::is_han);
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
+            Event::Start(Tag::Emphasis) if han_text && english_span(&events[i + 1..]) => {
+                out_events.push(Event::InlineHtml(CowStr::from("<em lang=\"en\">")));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -127,6 +135,26 @@ pub fn render(src: &str) -> String {
     let mut raw = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut raw, out_events.into_iter());
     SANITIZER.clean(&raw).to_string()
+}
+
+/// True when the emphasis starting just before `rest` holds letters and no Chinese character.
+fn english_span(rest: &[Event]) -> bool {
+    let mut letters = false;
+    for e in rest {
+        match e {
+            Event::End(TagEnd::Emphasis) => return letters,
+            Event::Text(t) | Event::Code(t) => {
+                if t.chars().any(crate::typography::is_han) {
+                    return false;
+                }
+                letters |= t.chars().any(|c| c.is_ascii_alphabetic());
+            }
+            // Nested emphasis or strong: keep it simple, leave the span unmarked.
+            Event::Start(_) => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Renders Markdown that must stay inline (no wrapping `<p>`), for one-line fields.
