@@ -219,8 +219,20 @@ mod tests {
     fn chinese_line_breaks_do_not_become_spaces() {
         assert_eq!(
             render("第一行\n第二行，\nTLS 握手\n第三"),
-            "<p>第一行第二行，\nTLS 握手第三</p>\n"
+            "<p>第一行第二行，TLS 握手第三</p>\n"
         );
+        // A Chinese line ending in a Latin word keeps the space the convention wants.
+        assert_eq!(render("使用\nSPF 记录"), "<p>使用\nSPF 记录</p>\n");
+    }
+
+    #[test]
+    fn english_emphasis_in_chinese_text_is_marked_english() {
+        assert_eq!(
+            render_inline("回复 *Mailbox full*，或者*邮箱已满*"),
+            "回复 <em lang=\"en\">Mailbox full</em>，或者<em>邮箱已满</em>"
+        );
+        // English pages are English already.
+        assert_eq!(render_inline("reply *Mailbox full*"), "reply <em>Mailbox full</em>");
     }
 
     #[test]

@@ -157,6 +157,7 @@ impl Renderer<'_> {
             url: urls.page(li, &plan::provider_path(fam, p)),
             kind: fam.class(digit).map(|d| d.kind.id()).unwrap_or("unknown"),
             digit,
+            badges: Vec::new(),
         }
     }
 

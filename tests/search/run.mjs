@@ -19,7 +19,8 @@ const index = {
   en: JSON.parse(readFileSync(join(pub, 'search-index.json'), 'utf8')).map(prepare),
   zh: JSON.parse(readFileSync(join(pub, 'zh/search-index.json'), 'utf8')).map(prepare),
 };
-const id = (e) => e.registry || e.code;
+// Basic codes by number, registry entries by name (X.2.2), provider pages by slug (p:5.7.57).
+const id = (e) => (e.kind === 'provider' ? `p:${e.url.split('/').filter(Boolean).pop()}` : e.registry || e.code);
 
 let failed = 0;
 for (const { lang, q, first, top3 = [] } of queries) {
