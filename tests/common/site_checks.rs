@@ -159,7 +159,7 @@ pub fn doubled_words(raw: &str) -> Vec<String> {
             if !a.is_empty()
                 && a.eq_ignore_ascii_case(b)
                 && a.chars().any(|c| c.is_alphabetic())
-                && !w[0].ends_with([',', '.', ';', ':'])
+                && !w[0].ends_with([',', '.', ';', ':', '，', '。', '；', '：', '（', '、'])
             {
                 found.push(format!("{a} {b} in: {}", line.trim()));
             }
