@@ -232,7 +232,10 @@ mod tests {
             "回复 <em lang=\"en\">Mailbox full</em>，或者<em>邮箱已满</em>"
         );
         // English pages are English already.
-        assert_eq!(render_inline("reply *Mailbox full*"), "reply <em>Mailbox full</em>");
+        assert_eq!(
+            render_inline("reply *Mailbox full*"),
+            "reply <em>Mailbox full</em>"
+        );
     }
 
     #[test]

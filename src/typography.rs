@@ -160,7 +160,10 @@ mod tests {
         assert_eq!(rules("拒收,然后"), ["ascii-punct"]);
         assert_eq!(rules("拒收 然后"), ["space-between-han"]);
         assert_eq!(rules("使用SPF记录"), ["han-latin-space", "han-latin-space"]);
-        assert_eq!(rules("回复 Requested action aborted 表示"), ["english-phrase"]);
+        assert_eq!(
+            rules("回复 Requested action aborted 表示"),
+            ["english-phrase"]
+        );
         assert_eq!(rules("510（邮件地址无效（非标准））"), ["nested-parens"]);
         // Two words (a product name) are not a phrase; code stands in as X.
         assert!(rules("在 Microsoft 365 中，X 表示").is_empty());

@@ -456,7 +456,7 @@ fn glossary_variant_in_chinese_text() {
         err,
         "error: content/smtp/codes/451.yaml:4:70: “限流” is not the glossary term for rate limiting, throttling: write “限速”
   = hint: 接收方限制连接数、每小时邮件数或登录次数，都叫“限速”。
-error: i18n/zh.yaml:48:25: “发送方服务器” is not the glossary term for sending server (the MTA that delivers the message): write “发件方服务器”
+error: i18n/zh.yaml:50:25: “发送方服务器” is not the glossary term for sending server (the MTA that delivers the message): write “发件方服务器”
   = hint: 与“接收方服务器”对称；邮件客户端里的 outgoing server 设置写作“发件服务器（SMTP）”。
 2 errors found; nothing was written
 "

@@ -8,8 +8,26 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 /// Elements whose text is one block: checked on its own, not as part of its parent.
 const BLOCKS: &[&str] = &[
-    "title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "td", "th", "caption",
-    "figcaption", "label", "button", "summary", "blockquote", "option",
+    "title",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "caption",
+    "figcaption",
+    "label",
+    "button",
+    "summary",
+    "blockquote",
+    "option",
 ];
 
 /// The visible text of a block, with code and English-marked phrases replaced by `OPAQUE`.
@@ -52,11 +70,10 @@ fn every_chinese_page_follows_the_typography_rules() {
         let doc = Html::parse_document(&html);
         for e in doc.select(&sel) {
             // Blocks inside an element marked as another language are not Chinese text.
-            if e.ancestors().filter_map(ElementRef::wrap).any(|a| {
-                a.value()
-                    .attr("lang")
-                    .is_some_and(|l| !l.starts_with("zh"))
-            }) || e.value().attr("lang").is_some_and(|l| !l.starts_with("zh"))
+            if e.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| a.value().attr("lang").is_some_and(|l| !l.starts_with("zh")))
+                || e.value().attr("lang").is_some_and(|l| !l.starts_with("zh"))
             {
                 continue;
             }
