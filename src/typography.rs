@@ -92,7 +92,13 @@ pub fn check(text: &str) -> Vec<Hit> {
             reported = false;
         } else if c[i].is_ascii_alphabetic() {
             let s = i;
-            while i < c.len() && (c[i].is_ascii_alphanumeric() || "'-".contains(c[i])) {
+            // A host name or an address (smtp.office365.com, user@example.com) is one token.
+            while i < c.len()
+                && (c[i].is_ascii_alphanumeric()
+                    || "'-".contains(c[i])
+                    || (".@".contains(c[i])
+                        && c.get(i + 1).is_some_and(|x| x.is_ascii_alphanumeric())))
+            {
                 i += 1;
             }
             let word: String = c[s..i].iter().collect();
@@ -168,6 +174,7 @@ mod tests {
         // Two words (a product name) are not a phrase; code stands in as X.
         assert!(rules("在 Microsoft 365 中，X 表示").is_empty());
         assert!(rules("在 Microsoft Exchange Online 中").is_empty());
+        assert!(rules("通过 smtp.office365.com 发信").is_empty());
         assert!(rules("标题（非标准） · SMTP 回复码").is_empty());
         assert!(rules("MAIL FROM/RCPT TO 参数，见 /zh/smtp/x.7.1/ 页面").is_empty());
         assert_eq!(rules("拒收。 然后"), ["space-after-punct"]);
