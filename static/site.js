@@ -185,11 +185,17 @@
     return hits.sort((a, b) => b.s - a.s || a.p.order - b.p.order).map((h) => h.p.e);
   }
 
-  /** The one entry whose code is exactly the query ("550", "5.7.26", "x.7.26"), if any. */
+  /**
+   * The one entry whose code is exactly the query ("550", "5.7.26", "x.7.26"), if any. A
+   * provider page owns the address of its codes (/smtp/5.1.10/), so it wins over the registry
+   * entry that lists the same concrete code.
+   */
   function exactCode(index, query) {
     const q = clean(query);
     if (!NUMERIC.test(q)) return null;
     const found = index.filter((p) => p.codes.includes(q));
+    const own = found.filter((p) => p.e.kind === 'provider');
+    if (own.length === 1) return own[0].e;
     return found.length === 1 ? found[0].e : null;
   }
 

@@ -34,7 +34,7 @@ for (const { lang, q, first, top3 = [] } of queries) {
 }
 
 // An exact code is "one entry"; a prefix or a word is not (Enter then opens the results).
-const exact = [['en', '550', '550'], ['en', '5.7.26', 'X.7.26'], ['zh', 'X.2.2', 'X.2.2'], ['en', '5.7', null], ['en', 'spam', null]];
+const exact = [['en', '550', '550'], ['en', '5.7.26', 'X.7.26'], ['zh', 'X.2.2', 'X.2.2'], ['en', '5.1.10', 'p:5.1.10'], ['en', '5.7', null], ['en', 'spam', null]];
 for (const [lang, q, want] of exact) {
   const e = exactCode(index[lang], q);
   const ok = (e ? id(e) : null) === want;
