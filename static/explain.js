@@ -37,7 +37,7 @@
     return index;
   }
 
-  const firstSentence = (s) => { const m = /^.*?[.!?。！？](?=\s|$)/.exec(s || ''); return m ? m[0] : s || ''; };
+  const firstSentence = (s) => { const m = /^.*?(?:[.!?](?=\s|$)|[。！？])/.exec(s || ''); return m ? m[0] : s || ''; };
   const CLASS_KIND = { 2: 'success', 3: 'intermediate', 4: 'transient', 5: 'permanent' };
   const kindLabel = (k) => (k === 'basic' ? B.lBasic : k === 'provider' ? L.lKindProvider : B.lEnhanced);
 
@@ -55,7 +55,7 @@
     const card = el('section', 'explain-verdict', null, { 'data-code': head.code, 'data-kind': head.kind, 'aria-labelledby': 'explain-verdict-title' });
     const h = card.appendChild(el('h2', null, null, { id: 'explain-verdict-title' }));
     const shown = [res.primary.basic, res.primary.enhanced].filter(Boolean).join(' ') || head.code;
-    h.append(`${L.lVerdict}: `, el('code', `badge-mini badge-${CLASS_KIND[shown[0]] || 'permanent'}`, shown), ' ', el('a', null, v.title, { href: v.url }));
+    h.append(L.lVerdict + (L.lColon || ": "), el('code', `badge-mini badge-${CLASS_KIND[shown[0]] || 'permanent'}`, shown), ' ', el('a', null, v.title, { href: v.url }));
     if (head.kind === 'provider' && head.item.providers && head.item.providers.length) {
       card.appendChild(el('p', 'explain-provider', t(L.lProvider, { providers: head.item.providers.join(L.lListSep) })));
     }
@@ -72,7 +72,8 @@
     if (who.length) row(L.lWho, 'verdict-who', who.join(L.lListSep));
     row(L.lRetry, 'verdict-retry', v.retry === true ? L.lRetryYes : v.retry === false ? L.lRetryNo : L.lRetryNone);
     const fix = [];
-    if (v.fix) fix.push(el('span', 'verdict-fix-line', v.fix), ' ');
+    // No space after a full-width full stop ("。"), one after a Latin one.
+    if (v.fix) fix.push(el('span', 'verdict-fix-line', v.fix), /[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]$/.test(v.fix) ? '' : ' ');
     fix.push(el('a', 'verdict-fix-link', t(L.lFixLink, { code: head.item.code || head.code }), { href: v.fix_url }));
     row(L.lFix, 'verdict-fix', fix);
     return card;
@@ -114,7 +115,7 @@
       }
       if (res.successes.length) out.appendChild(el('p', 'explain-successes', t(L.lSuccesses, { codes: res.successes.join(L.lListSep) })));
       const share = out.appendChild(el('p', 'explain-share'));
-      share.append(el('a', null, L.lShare, { href: shareUrl(text) }), ' ', el('span', 'explain-share-note', L.lShareNote));
+      share.append(el('a', null, L.lShare, { href: shareUrl(text) }), L.lColon || ': ', el('span', 'explain-share-note', L.lShareNote));
       status.textContent = t(B.lExplainFound, { n: res.results.length });
     }, () => { if (mine === run) status.textContent = B.lExplainNone; });
   }

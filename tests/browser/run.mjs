@@ -223,6 +223,12 @@ try {
       await p.context().close();
     }
 
+    // The Chinese page says the whole privacy note (a YAML " #" once cut it short).
+    await page.goto(`${base}/zh/explain/#text=${encodeURIComponent('550 5.1.1 user unknown')}`);
+    await page.locator('.explain-share-note').waitFor({ timeout: 10000 });
+    const note = await page.locator('.explain-share-note').textContent();
+    check(/#.*服务器/.test(note), `the Chinese share note is complete (${note.slice(0, 30)})`);
+    await page.goto(`${base}/`);
     // A provider-specific code: the verdict is the provider page, its fix one click away.
     await page.goto(`${base}/explain/#text=${encodeURIComponent('550 5.7.606 Access denied, banned sending IP [192.0.2.5].')}`);
     const pv = await verdictOf(page);
