@@ -513,19 +513,17 @@ fn provider_codes(fam: &Family) -> Vec<(String, String)> {
     };
     for f in rd.flatten() {
         let text = fs::read_to_string(f.path()).unwrap_or_default();
-        let Ok(v) = serde_yaml::from_str::<serde_yaml::Value>(&text) else {
-            continue;
-        };
-        for c in v
-            .get("codes")
-            .and_then(|c| c.as_sequence())
-            .into_iter()
-            .flatten()
-        {
-            if let Some(s) = c.as_str() {
-                let (a, b) = s.split_once('-').unwrap_or((s, s));
-                out.push((a.to_string(), b.to_string()));
-            }
+        /// Only the field this check needs; every other key is ignored.
+        #[derive(serde::Deserialize)]
+        struct Claims {
+            #[serde(default)]
+            codes: Vec<String>,
+        }
+        let v = codesite::yaml::from_str::<Claims>(&text)
+            .unwrap_or_else(|e| panic!("{}: {}", f.path().display(), e.message));
+        for s in &v.codes {
+            let (a, b) = s.split_once('-').unwrap_or((s, s));
+            out.push((a.to_string(), b.to_string()));
         }
     }
     out
