@@ -333,10 +333,12 @@ fn summarise_write_errors(output: &str, mut errs: Vec<(String, WriteError)>) -> 
             out.push(Diagnostic::error(format!("{output}/{file}"), message));
         }
         if more > 0 {
-            out.push(Diagnostic::error(
+            let mut d = Diagnostic::error(
                 format!("{output}/…"),
                 format!("and {} more like this", thousands(more)),
-            ));
+            );
+            d.count = more;
+            out.push(d);
         }
     }
     out
@@ -347,13 +349,15 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
         crate::diag::eprint_line(&d.to_string());
     }
-    let n = diags
+    let n: usize = diags
         .iter()
         .filter(|d| d.severity == crate::diag::Severity::Error)
-        .count();
+        .map(|d| d.count)
+        .sum();
     if n > 0 {
         crate::diag::eprint_line(&format!(
-            "{n} error{} found; nothing was written",
+            "{} error{} found; nothing was written",
+            thousands(n),
             if n == 1 { "" } else { "s" }
         ));
     }

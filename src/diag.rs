@@ -31,6 +31,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when we can say.
     pub hint: Option<String>,
+    /// How many problems this line reports: 1, or more for a summary line such as
+    /// "and 5,342 more like this", so the closing count stays the true total.
+    pub count: usize,
 }
 
 impl Diagnostic {
@@ -43,6 +46,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             hint: None,
+            count: 1,
         }
     }
 
