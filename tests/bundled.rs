@@ -331,26 +331,8 @@ fn every_internal_link_resolves() {
 
 /// The bundled site built once for a GitHub project page (`https://org.github.io/repo/`).
 fn sub_path_site() -> &'static Path {
-    static OUT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
-        std::sync::OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let r = run_in(
-            &repo(),
-            &[
-                "build",
-                "--quiet",
-                "--base-url",
-                "https://org.github.io/repo/",
-                "--output",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        (tmp, out)
-    });
-    out
+    static OUT: SharedBuild = SharedBuild::new();
+    build_once(&OUT, &["--base-url", "https://org.github.io/repo/"])
 }
 
 #[test]

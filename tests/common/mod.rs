@@ -107,30 +107,39 @@ pub fn run_in(root: &Path, args: &[&str]) -> Output {
 
 pub mod site_checks;
 
-/// The bundled site built once per test binary with `--strict`, at the domain root.
-pub fn bundled_site() -> &'static Path {
-    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
+/// A build of the bundled site kept for the whole test binary: where it is and the temp folder
+/// that holds it.
+pub type SharedBuild = std::sync::OnceLock<(tempfile::TempDir, PathBuf)>;
+
+/// Builds the bundled site with `--strict --quiet` plus `args` into a temp folder, once per
+/// `cell`, so the many checks over one build do not each pay for it.
+pub fn build_once(cell: &'static SharedBuild, args: &[&str]) -> &'static Path {
+    let (_, out) = cell.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let r = run_in(
-            &repo(),
-            &[
-                "build",
-                "--strict",
-                "--quiet",
-                "--output",
-                out.to_str().unwrap(),
-            ],
-        );
+        let mut all = vec![
+            "build",
+            "--strict",
+            "--quiet",
+            "--output",
+            out.to_str().unwrap(),
+        ];
+        all.extend_from_slice(args);
+        let r = run_in(&repo(), &all);
         assert_eq!(
             r.code, 0,
-            "bundled site must build with --strict:\n{}",
+            "bundled site must build with --strict {args:?}:\n{}",
             r.stderr
         );
         (tmp, out)
     });
     out
+}
+
+/// The bundled site built once per test binary with `--strict`, at the domain root.
+pub fn bundled_site() -> &'static Path {
+    static OUT: SharedBuild = SharedBuild::new();
+    build_once(&OUT, &[])
 }
 
 /// Every file under `dir`, as `/`-separated paths relative to it, sorted.
