@@ -137,26 +137,35 @@ fn scan(src: &Source, lang: &str, whole: bool, terms: &[Term], diags: &mut Diagn
     let lines: Vec<&str> = src.text.lines().collect();
     for (i, start, end) in lang_spans(&src.text, lang, whole) {
         let part = &lines[i][start..end];
+        // Every hit as (byte range, term, variant). A hit inside a longer one is the same
+        // mistake seen by a broader entry (发送方 inside 发送方服务器): only the longer is reported.
+        let mut hits: Vec<(usize, usize, &Term, &str)> = Vec::new();
         for t in terms {
             for bad in &t.avoid {
                 for (off, _) in part.match_indices(bad.as_str()) {
-                    let col = lines[i][..start + off].chars().count() + 1;
-                    let msg = match &t.use_ {
-                        Some(u) => {
-                            format!(
-                                "“{bad}” is not the glossary term for {}: write “{u}”",
-                                t.term
-                            )
-                        }
-                        None => format!("“{bad}” is on the glossary's list of {}", t.term),
-                    };
-                    let mut d = Diagnostic::error(&src.file, msg).at(Some((i + 1, col)));
-                    if let Some(n) = &t.note {
-                        d = d.hint(n.clone());
-                    }
-                    diags.push(d);
+                    hits.push((off, off + bad.len(), t, bad.as_str()));
                 }
             }
+        }
+        let covered = |h: &(usize, usize, &Term, &str)| {
+            hits.iter()
+                .any(|o| o.0 <= h.0 && h.1 <= o.1 && (o.1 - o.0) > (h.1 - h.0))
+        };
+        for h in hits.iter().filter(|h| !covered(h)) {
+            let (off, _, t, bad) = *h;
+            let col = lines[i][..start + off].chars().count() + 1;
+            let msg = match &t.use_ {
+                Some(u) => format!(
+                    "“{bad}” is not the glossary term for {}: write “{u}”",
+                    t.term
+                ),
+                None => format!("“{bad}” is on the glossary's list of {}", t.term),
+            };
+            let mut d = Diagnostic::error(&src.file, msg).at(Some((i + 1, col)));
+            if let Some(n) = &t.note {
+                d = d.hint(n.clone());
+            }
+            diags.push(d);
         }
     }
 }
