@@ -416,39 +416,14 @@ pub fn pair_title(fam: &Family, a: &CodeData, b: &CodeData, lang: &Lang) -> (Str
 pub fn first_sentences(md: &str, limit: usize) -> &str {
     let para = md.trim_start();
     let para = para.split("\n\n").next().unwrap_or(para).trim_end();
-    let mut in_code = false;
-    let mut count = 0;
     let mut last_end: Option<usize> = None;
-    let mut iter = para.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        count += 1;
-        if c == '`' {
-            in_code = !in_code;
+    for end in crate::markdown::sentence_ends(para) {
+        if para[..end].chars().count() > limit {
+            return &para[..last_end.unwrap_or(end)];
         }
-        if in_code {
-            continue;
-        }
-        let next = iter.peek().map(|&(_, n)| n);
-        let ends = match c {
-            '。' | '！' | '？' => true,
-            '.' | '!' | '?' => {
-                let before = &para[..i];
-                let abbrev = ["e.g", "i.e", "etc", "vs"]
-                    .iter()
-                    .any(|a| before.ends_with(a));
-                next.is_none_or(char::is_whitespace) && !abbrev
-            }
-            _ => false,
-        };
-        if ends {
-            let end = i + c.len_utf8();
-            if count > limit {
-                return &para[..last_end.unwrap_or(end)];
-            }
-            last_end = Some(end);
-        }
+        last_end = Some(end);
     }
-    if count > limit {
+    if para.chars().count() > limit {
         return last_end.map_or(para, |e| &para[..e]);
     }
     para

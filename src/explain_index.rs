@@ -104,24 +104,12 @@ pub fn first_sentence(md: &str) -> String {
     first.to_string()
 }
 
-/// Byte offset just after the first sentence: a full stop followed by a space (not the one of
-/// "e.g.") or an ideographic one; the whole text when there is none.
+/// Byte offset just after the first sentence (the site's one rule,
+/// [`crate::markdown::sentence_ends`]); the whole text when there is none.
 fn sentence_end(text: &str) -> usize {
-    let mut prev = ' ';
-    for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？') {
-            return i + c.len_utf8();
-        }
-        if matches!(prev, '.' | '!' | '?')
-            && c == ' '
-            && !text[..i].ends_with("e.g.")
-            && !text[..i].ends_with("i.e.")
-        {
-            return i;
-        }
-        prev = c;
-    }
-    text.len()
+    crate::markdown::sentence_ends(text)
+        .next()
+        .unwrap_or(text.len())
 }
 
 /// Who must act, from the audiences a fix is written for. The receiving side's admin is named

@@ -265,32 +265,41 @@ pub fn first_block(md: &str) -> String {
     out.join("\n")
 }
 
-/// The first sentence of a line of Markdown: up to the first `.`, `!`, `?` followed by a space
-/// (outside inline code, not after `e.g`/`i.e`/`etc`), or the first `。！？`. The fix box shows
-/// this much, so it fits on the first screen of a phone.
-pub fn first_sentence(md: &str) -> &str {
+/// Byte offsets just after each sentence of `md`, in order: a `.`, `!` or `?` followed by white
+/// space or the end of the text (outside inline code, and not the dot of `e.g`, `i.e`, `etc` or
+/// `vs`), or any `。！？`. The one rule for every excerpt the site cuts from content: the fix box,
+/// the explainer's fix line and the quoted fix on pair pages.
+pub fn sentence_ends(md: &str) -> impl Iterator<Item = usize> + '_ {
     let mut in_code = false;
-    let bytes = md.as_bytes();
-    for (i, c) in md.char_indices() {
-        match c {
-            '`' => in_code = !in_code,
-            '。' | '！' | '？' if !in_code => return &md[..i + c.len_utf8()],
-            '.' | '!' | '?' if !in_code => {
-                let next = bytes.get(i + 1).copied();
-                let before = md[..i]
-                    .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
-                    .next()
-                    .unwrap_or("");
-                let abbrev =
-                    ["e.g", "i.e", "etc", "vs"].contains(&before.to_ascii_lowercase().as_str());
-                if matches!(next, Some(b' ' | b'\n')) && !abbrev && i + 1 < md.len() {
-                    return &md[..=i];
+    let mut chars = md.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '`' => in_code = !in_code,
+                '。' | '！' | '？' if !in_code => return Some(i + c.len_utf8()),
+                '.' | '!' | '?' if !in_code => {
+                    let next = chars.peek().map(|&(_, n)| n);
+                    let before = md[..i]
+                        .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+                        .next()
+                        .unwrap_or("");
+                    let abbrev =
+                        ["e.g", "i.e", "etc", "vs"].contains(&before.to_ascii_lowercase().as_str());
+                    if next.is_none_or(char::is_whitespace) && !abbrev {
+                        return Some(i + 1);
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
-    }
-    md
+        None
+    })
+}
+
+/// The first sentence of a line of Markdown (see [`sentence_ends`]), or all of it. The fix box
+/// shows this much, so it fits on the first screen of a phone.
+pub fn first_sentence(md: &str) -> &str {
+    sentence_ends(md).next().map_or(md, |end| &md[..end])
 }
 
 /// `md` cut to about `max` columns (a wide character counts two) at a space or punctuation
