@@ -9,7 +9,7 @@ use crate::write::{Staging, WriteError};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,8 +24,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Missing translations are errors.
     pub strict: bool,
-    /// Compute [`Report::fingerprint`] (hashes every output's bytes; `serve` needs it).
-    pub fingerprint: bool,
     /// Shared with the caller: where the build is (for a progress line) and a stop request.
     pub progress: Arc<Progress>,
 }
@@ -62,22 +60,26 @@ impl Progress {
         self.cancel.load(Ordering::SeqCst)
     }
 
-    fn set_stage(&self, stage: &'static str) {
+    /// Enters a stage (shown on the progress line).
+    pub fn set_stage(&self, stage: &'static str) {
         *self.stage.lock().unwrap() = stage;
+    }
+
+    /// Starts the rendering stage: `total` pages to go.
+    pub fn start_rendering(&self, total: usize) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.set_stage("rendering");
+    }
+
+    /// One more page rendered.
+    pub fn page_done(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
     }
 }
 
-/// Hash of one output file's path and bytes, for [`Report::fingerprint`].
-fn page_hash(path: &str, bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    path.hash(&mut h);
-    bytes.hash(&mut h);
-    h.finish()
-}
-
 /// The error a cancelled build returns.
-fn cancelled() -> Vec<Diagnostic> {
+pub fn cancelled() -> Vec<Diagnostic> {
     vec![Diagnostic::error("build", "cancelled")]
 }
 
@@ -107,9 +109,6 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Files whose bytes changed (the rest were already up to date and not rewritten).
     pub changed: usize,
-    /// A hash of every output path and its bytes: two builds with the same fingerprint wrote the
-    /// same site. `serve` reloads the browser only when it changes. 0 unless asked for.
-    pub fingerprint: u64,
 }
 
 impl Report {
@@ -173,24 +172,34 @@ pub fn check(
     }
 }
 
-/// Builds the site. On error nothing in the output folder changes.
-pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
-    let start = Instant::now();
-    // CODESITE_PROFILE=1 prints how long each stage took, for the benchmark write-up.
-    let profile = std::env::var_os("CODESITE_PROFILE").is_some();
-    let mut last = start;
-    let mut lap = |what: &str| {
-        if profile {
-            eprintln!(
-                "profile: {what:<22} {:>8.1} ms",
-                last.elapsed().as_secs_f64() * 1000.0
-            );
-            last = Instant::now();
-        }
-    };
+/// A checked site and its plan: everything the render stage needs, owned in one place so that a
+/// [`Renderer`] can borrow it (`build` writes the pages to disk, `serve` keeps them in memory).
+pub struct Prepared {
+    /// The site model.
+    pub site: crate::model::Site,
+    /// Templates and static files as read.
+    pub loaded: load::Loaded,
+    /// The compiled templates.
+    pub engine: Engine,
+    /// URL maker for the site's base URL.
+    pub urls: Urls,
+    /// Every output file, in plan order.
+    pub pages: Vec<Page>,
+    /// Counts and warnings, to be completed by whoever renders.
+    pub report: Report,
+}
+
+impl Prepared {
+    /// The renderer over this site: builds the shared per-language views (in parallel).
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(&self.site, &self.urls, &self.engine, &self.loaded.statics)
+    }
+}
+
+/// Loads, validates and plans: every problem short of rendering, all at once.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Vec<Diagnostic>> {
     let progress = &opts.progress;
     let (site, loaded, engine, warnings) = check(opts)?;
-    lap("load + validate");
     if progress.cancelled() {
         return Err(cancelled());
     }
@@ -234,10 +243,35 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         elapsed: Duration::ZERO,
         warnings,
         changed: 0,
-        fingerprint: 0,
     };
+    Ok(Prepared {
+        site,
+        loaded,
+        engine,
+        urls,
+        pages,
+        report,
+    })
+}
 
-    lap("plan");
+/// Builds the site. On error nothing in the output folder changes.
+pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
+    // CODESITE_PROFILE=1 prints how long each stage took, for the benchmark write-up.
+    let profile = std::env::var_os("CODESITE_PROFILE").is_some();
+    let mut last = start;
+    let mut lap = |what: &str| {
+        if profile {
+            eprintln!(
+                "profile: {what:<22} {:>8.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            last = Instant::now();
+        }
+    };
+    let progress = &opts.progress;
+    let prepared = prepare(opts)?;
+    lap("load + validate + plan");
     // `check` (no output) renders every page too and drops the bytes, so it reports every error
     // a build would, short of the output folder's own.
     let staging = match &opts.output {
@@ -249,25 +283,19 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
         })?),
         None => None,
     };
-    let renderer = Renderer::new(&site, &urls, &engine, &loaded.statics);
+    let renderer = prepared.renderer();
     lap("prepare shared views");
-    progress.total.store(pages.len(), Ordering::Relaxed);
-    progress.set_stage("rendering");
+    progress.start_rendering(prepared.pages.len());
     let errors = Mutex::new(Diagnostics::default());
-    let fingerprint = AtomicU64::new(0);
     let write_errors = Mutex::new(Vec::new());
     // Each page is written as soon as it is rendered, so memory never holds the whole site.
-    pages.par_iter().for_each(|p: &Page| {
+    prepared.pages.par_iter().for_each(|p: &Page| {
         if progress.cancelled() {
             return;
         }
-        progress.done.fetch_add(1, Ordering::Relaxed);
+        progress.page_done();
         match renderer.render(p) {
             Ok(bytes) => {
-                // Summed, so the order the threads finish in does not matter.
-                if opts.fingerprint {
-                    fingerprint.fetch_add(page_hash(&p.out, &bytes), Ordering::Relaxed);
-                }
                 if let Some(Err(e)) = staging.as_ref().map(|s| s.write(&p.out, &bytes)) {
                     write_errors.lock().unwrap().push((p.out.clone(), e));
                 }
@@ -292,6 +320,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     if progress.cancelled() {
         return Err(cancelled());
     }
+    let report = prepared.report;
     let (Some(staging), Some(output)) = (staging, &opts.output) else {
         return Ok(report);
     };
@@ -306,7 +335,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     Ok(Report {
         elapsed: start.elapsed(),
         changed,
-        fingerprint: fingerprint.into_inner(),
         ..report
     })
 }

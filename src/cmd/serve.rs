@@ -1,26 +1,39 @@
 //! `codesite serve`: build, serve on loopback, rebuild on change and reload open tabs.
 //!
-//! The site is built with the normal pipeline (so what you see is what `build` publishes) into a
-//! private temp folder: a random name, mode 0700, never reused, removed on Ctrl-C and SIGTERM even
-//! while a build runs; in memory (`/dev/shm`) unless `TMPDIR` is set. It is served with GitHub Pages' URL rules: folder index pages, a redirect
-//! that adds the trailing slash and keeps the query, and the root `404.html` with status 404.
+//! The site is built with the normal pipeline (load, validate, plan, render: what you see is what
+//! `build` publishes, but for the base URL) and kept in memory ([`preview`]); nothing is written
+//! to disk. It is served with GitHub Pages' URL rules: folder index pages, a redirect that adds
+//! the trailing slash and keeps the query, and the root `404.html` with status 404.
 //!
 //! Only changes to the inputs trigger a rebuild (created, modified, removed or renamed files under
-//! `content/`, `templates/`, `static/`, `i18n/` and `config.yaml`); the build's own reads and its
-//! output never do. A burst of events gives one rebuild, and a rebuild that produced the same bytes
-//! reloads nothing. A small live-reload script is injected into HTML responses here, never into
-//! the build output; it long-polls `/__codesite/status`.
+//! `content/`, `templates/`, `static/`, `i18n/` and `config.yaml`); the build's own reads never do.
+//! A burst of events gives one rebuild. A small live-reload script is injected into HTML
+//! responses here, never into the build output; it long-polls `/__codesite/status` with its own
+//! path and a token of the bytes it was served. A rebuild renders the pages those tabs show first
+//! and wakes them as soon as those are done, so a tab whose page changed reloads while the rest
+//! of the site is still rendering; a tab whose page did not change is left alone.
 //!
-//! The HTTP server is a few dozen lines over `std::net` so that every request is bounded (request
-//! line and header sizes), only GET and HEAD are answered, and the `Host` header must name this
-//! server, which stops DNS rebinding from reading the preview from a web page.
+//! The HTTP server is a few dozen lines over `std::net` ([`http`]) so that every request is
+//! bounded (request line and header sizes), only GET and HEAD are answered, and the `Host` header
+//! must name this server, which stops DNS rebinding from reading the preview from a web page.
+
+mod http;
+mod preview;
 
 use crate::build::{self, BuildOptions};
-use crate::diag::Severity;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::plan::{Kind, Page};
+use http::{
+    Request, Response, content_type, encode_query, percent_decode, percent_encode, read_request,
+};
 use notify::{EventKind, RecursiveMode, Watcher};
-use std::io::{BufRead, BufReader, Read, Write};
+use preview::{Generation, Preview, Target};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::io::BufReader;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
@@ -29,7 +42,7 @@ use std::time::{Duration, Instant};
 pub struct Args {
     /// Site root; found by walking up from the current folder when not given.
     #[arg(long)]
-    pub root: Option<PathBuf>,
+    pub root: Option<std::path::PathBuf>,
     /// Port to listen on (0 picks a free one).
     #[arg(long, short, default_value_t = 1111)]
     pub port: u16,
@@ -51,39 +64,28 @@ const CONFIG: &str = "config.yaml";
 const QUIET: Duration = Duration::from_millis(50);
 /// How long a status request waits for news before answering "no change".
 const LONG_POLL: Duration = Duration::from_secs(10);
-/// How long Ctrl-C waits for a running build to notice it was cancelled.
-const STOP_WAIT: Duration = Duration::from_millis(1500);
-/// Request line limit (longer: 414), header block limit and header count (more: 431).
-const MAX_REQUEST_LINE: usize = 8 * 1024;
-const MAX_HEADERS: usize = 16 * 1024;
-const MAX_HEADER_COUNT: usize = 100;
+/// A path a tab polled for within this long counts as open: its page renders first.
+const OPEN_FOR: Duration = Duration::from_secs(30);
 
-/// What the browser's live-reload script reads.
+/// What the browser's live-reload script reads, besides its own page's token.
 #[derive(Default)]
 struct Status {
-    /// Bumped when a build produced different bytes: open tabs reload.
+    /// Bumped when a build produced a site that differs in any byte.
     version: u64,
-    /// Bumped on any change of this struct that a tab should hear about (reload or error).
+    /// Bumped on any change of this struct that a tab should hear about (new site or error).
     seq: u64,
     /// The last build's errors, empty when it succeeded.
     error: String,
-    /// Whether any build has succeeded yet.
-    built: bool,
-    /// Fingerprint of the last successful build.
-    fingerprint: u64,
 }
 
 /// State shared by the watcher, the request threads and the signal handler.
 struct Shared {
     status: Mutex<Status>,
     news: Condvar,
-    /// Held while a build runs, so the signal handler can wait for it to end.
-    building: Mutex<()>,
     opts: BuildOptions,
-    /// The private temp folder; taken (and removed) by the signal handler.
-    tmp: Mutex<Option<tempfile::TempDir>>,
-    /// Where the site is built, inside `tmp`.
-    out: PathBuf,
+    preview: Preview,
+    /// URL paths tabs polled for, and when: the pages to render first.
+    open: Mutex<HashMap<String, Instant>>,
     addr: SocketAddr,
 }
 
@@ -117,37 +119,18 @@ pub fn run(args: Args) -> i32 {
         }
     };
     let addr = listener.local_addr().expect("bound listener");
-    // A fresh folder with a random name and mode 0700: no other user can predict it, plant a
-    // link in it or read the preview, and the staging sibling the build writes lives inside it.
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("codesite-serve-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o700));
-    }
-    let tmp = match builder.tempdir_in(preview_parent()) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot create a temp folder: {e}");
-            return 1;
-        }
-    };
-    let out = tmp.path().join("site");
     let shared = Arc::new(Shared {
         status: Mutex::default(),
         news: Condvar::new(),
-        building: Mutex::new(()),
         opts: BuildOptions {
             root: root.clone(),
-            output: Some(out.clone()),
+            output: None,
             base_url: Some(format!("http://{addr}/")),
             strict: args.strict,
-            fingerprint: true,
             ..Default::default()
         },
-        tmp: Mutex::new(Some(tmp)),
-        out,
+        preview: Preview::default(),
+        open: Mutex::default(),
         addr,
     });
     {
@@ -211,33 +194,6 @@ pub fn run(args: Args) -> i32 {
     0
 }
 
-/// Where the private temp folder goes: `$TMPDIR` when set; otherwise, on Linux, `/dev/shm` when
-/// it has room (at least 1 GiB free), as Hugo's server keeps its preview in memory. On a slow disk
-/// the bundled site's 12,000 preview files take 15–20 s to delete, which made a clean stop slow;
-/// in memory they go in milliseconds, and rebuilds write faster too.
-fn preview_parent() -> PathBuf {
-    if std::env::var_os("TMPDIR").is_some_and(|t| !t.is_empty()) {
-        return std::env::temp_dir();
-    }
-    #[cfg(target_os = "linux")]
-    {
-        let shm = Path::new("/dev/shm");
-        // SAFETY: statvfs only writes into the zeroed struct we pass; the path is NUL-terminated.
-        let free = unsafe {
-            let mut st: libc::statvfs = std::mem::zeroed();
-            if libc::statvfs(c"/dev/shm".as_ptr(), &mut st) == 0 {
-                st.f_bavail as u64 * st.f_frsize as u64
-            } else {
-                0
-            }
-        };
-        if shm.is_dir() && free >= 1 << 30 {
-            return shm.to_path_buf();
-        }
-    }
-    std::env::temp_dir()
-}
-
 /// Watches each input folder that exists and is not watched yet (a `static/` created after the
 /// start, or a folder deleted and made again); `watched` lists those being watched.
 fn watch_inputs(watcher: &mut impl Watcher, root: &Path, watched: &mut Vec<&'static str>) {
@@ -280,236 +236,167 @@ fn is_edit(root: &Path, event: &notify::Event) -> bool {
     })
 }
 
-/// Builds once; publishes the result to the status the tabs read.
+/// The output files of the pages open in tabs (polled for within [`OPEN_FOR`]), as `generation`
+/// resolves their URL paths; forgets the paths no tab asked about for that long.
+fn open_pages(shared: &Shared, generation: &Generation) -> HashSet<String> {
+    let mut open = shared.open.lock().unwrap();
+    open.retain(|_, at| at.elapsed() < OPEN_FOR);
+    open.keys()
+        .filter_map(|path| {
+            let (segments, slash) = split_path(path)?;
+            match generation.resolve(&segments, slash) {
+                Target::File(out) => Some(out),
+                Target::Missing => Some("404.html".to_string()),
+                Target::Folder => None,
+            }
+        })
+        .collect()
+}
+
+/// Builds once into a new in-memory generation and tells the tabs.
+///
+/// Order: load, validate and plan (an error here leaves the last good site shown); then the pages
+/// open in tabs and the static files their reload fetches, after which those tabs are woken; then
+/// every other page. A page whose bytes equal the last good build's shares its memory.
 fn rebuild(shared: &Shared) {
-    let _building = shared.building.lock().unwrap();
-    if shared.opts.progress.cancelled() {
+    let progress = &shared.opts.progress;
+    if progress.cancelled() {
         return;
     }
-    let result = build::build(&shared.opts);
-    if shared.opts.progress.cancelled() {
+    let start = Instant::now();
+    let prepared = match build::prepare(&shared.opts) {
+        Ok(p) => p,
+        Err(diags) => return failed(shared, &diags),
+    };
+    if progress.cancelled() {
         return;
+    }
+    let renderer = prepared.renderer();
+    let generation = Arc::new(Generation::new(
+        prepared.pages.iter().map(|p| p.out.as_str()),
+    ));
+    let good = shared.preview.good();
+    let open = open_pages(shared, &generation);
+    let (first, rest): (Vec<&Page>, Vec<&Page>) = prepared
+        .pages
+        .iter()
+        .partition(|p| open.contains(&p.out) || matches!(p.kind, Kind::Static { .. }));
+    shared.preview.begin(generation.clone());
+    progress.start_rendering(prepared.pages.len());
+    let errors = Mutex::new(Diagnostics::default());
+    let changed = AtomicUsize::new(0);
+    let render = |p: &&Page| {
+        if progress.cancelled() {
+            return;
+        }
+        progress.page_done();
+        match renderer.render(p) {
+            Ok(bytes) => {
+                let old = good.as_ref().and_then(|g| g.bytes(&p.out));
+                let bytes = match old {
+                    Some(old) if *old == *bytes => old,
+                    _ => {
+                        changed.fetch_add(1, Ordering::Relaxed);
+                        Arc::from(bytes)
+                    }
+                };
+                generation.put(&p.out, bytes);
+            }
+            Err(d) => errors.lock().unwrap().push(d),
+        }
+    };
+    first.par_iter().for_each(render);
+    // Every static file is in the first batch: pages can be served (and have tokens) from now on.
+    let mut assets: Vec<(&str, Arc<[u8]>)> = first
+        .iter()
+        .filter(|p| matches!(p.kind, Kind::Static { .. }))
+        .filter_map(|p| Some((p.out.as_str(), generation.bytes(&p.out)?)))
+        .collect();
+    assets.sort();
+    generation.set_assets(preview::hash(&assets));
+    let first_done = start.elapsed();
+    if !errors.lock().unwrap().has_errors() {
+        // The open tabs' pages are in: wake their polls now (each compares its page's token),
+        // and drop an earlier error that these pages no longer show.
+        let mut s = shared.status.lock().unwrap();
+        if !s.error.is_empty() {
+            s.error.clear();
+            s.seq += 1;
+        }
+        shared.news.notify_all();
+    }
+    rest.par_iter().for_each(render);
+    if progress.cancelled() {
+        return;
+    }
+    let errors = errors.into_inner().unwrap();
+    if errors.has_errors() {
+        shared.preview.end(&generation, false);
+        return failed(shared, &errors.sorted());
+    }
+    shared.preview.end(&generation, true);
+    let first_build = good.is_none();
+    let gone = good.map_or(0, |g| g.outs().filter(|out| !generation.lists(out)).count());
+    let changed = changed.into_inner() + gone;
+    for w in &prepared.report.warnings {
+        eprintln!("{w}");
     }
     let mut s = shared.status.lock().unwrap();
-    match result {
-        Ok(report) => {
-            for w in &report.warnings {
-                eprintln!("{w}");
-            }
-            let changed = !s.built || report.fingerprint != s.fingerprint;
-            println!(
-                "{}{}",
-                report.summary(),
-                if changed {
-                    ""
-                } else {
-                    "; same site, no reload"
-                }
-            );
-            let had_error = !s.error.is_empty();
-            s.error.clear();
-            s.built = true;
-            s.fingerprint = report.fingerprint;
-            if changed {
-                s.version += 1;
-            }
-            if changed || had_error {
-                s.seq += 1;
-                shared.news.notify_all();
-            }
-        }
-        Err(diags) => {
-            let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-            let n = diags
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            eprintln!(
-                "{}\n{n} error(s); still serving the last good build",
-                text.join("\n")
-            );
-            s.error = text.join("\n");
-            s.seq += 1;
-            shared.news.notify_all();
-        }
+    let had_error = !s.error.is_empty();
+    let mut line = format!(
+        "built {} files in memory",
+        build::thousands(prepared.pages.len())
+    );
+    if !first_build {
+        line.push_str(&format!(", {} changed", build::thousands(changed)));
     }
+    line.push_str(&format!(", {:.2} s", start.elapsed().as_secs_f64()));
+    if !open.is_empty() {
+        line.push_str(&format!(
+            " (open pages after {:.2} s)",
+            first_done.as_secs_f64()
+        ));
+    }
+    if changed == 0 {
+        line.push_str("; same site, no reload");
+    }
+    println!("{line}");
+    s.error.clear();
+    if changed > 0 {
+        s.version += 1;
+    }
+    if changed > 0 || had_error {
+        s.seq += 1;
+    }
+    shared.news.notify_all();
 }
 
-/// Ctrl-C and SIGTERM: cancel the running build, wait for it briefly, remove the temp folder
-/// and exit. Runs on the signal-handling thread.
+/// A build that failed: errors to the terminal and to the tabs' overlay; the last good site stays.
+fn failed(shared: &Shared, diags: &[Diagnostic]) {
+    if shared.opts.progress.cancelled() {
+        return;
+    }
+    let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    let n = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    eprintln!(
+        "{}\n{n} error(s); still serving the last good build",
+        text.join("\n")
+    );
+    let mut s = shared.status.lock().unwrap();
+    s.error = text.join("\n");
+    s.seq += 1;
+    shared.news.notify_all();
+}
+
+/// Ctrl-C and SIGTERM: stop the running build and exit at once. Runs on the signal-handling
+/// thread. There is nothing to clean up: the preview lives in memory and nothing was written.
 fn stop(shared: &Shared) {
     shared.opts.progress.cancel();
-    let deadline = Instant::now() + STOP_WAIT;
-    // Holding the lock keeps any new build from starting while the folder goes away.
-    let _guard = loop {
-        if let Ok(g) = shared.building.try_lock() {
-            break Some(g);
-        }
-        if Instant::now() > deadline {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    if let Some(tmp) = shared.tmp.lock().unwrap().take() {
-        let path = tmp.path().to_path_buf();
-        let _ = tmp.close();
-        // A build that did not stop in time may have recreated part of it.
-        let _ = std::fs::remove_dir_all(&path);
-    }
     println!("stopped");
     std::process::exit(0);
-}
-
-/// A parsed request head.
-struct Request {
-    method: String,
-    target: String,
-    host: Option<String>,
-}
-
-/// Why a request head was refused: the status code and a one-line reason.
-type Refusal = (u16, &'static str);
-
-/// Reads one line of at most `limit` bytes (without its CRLF); `Ok(None)` when the line is longer.
-fn read_line(r: &mut impl BufRead, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    let mut line = Vec::new();
-    r.take(limit as u64 + 2).read_until(b'\n', &mut line)?;
-    if !line.ends_with(b"\n") {
-        if line.len() > limit {
-            return Ok(None);
-        }
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
-    }
-    line.pop();
-    if line.ends_with(b"\r") {
-        line.pop();
-    }
-    Ok(Some(line))
-}
-
-fn read_request(r: &mut impl BufRead) -> std::io::Result<Result<Request, Refusal>> {
-    let Some(line) = read_line(r, MAX_REQUEST_LINE)? else {
-        return Ok(Err((414, "request line too long")));
-    };
-    let mut headers = Vec::new();
-    let mut size = 0;
-    loop {
-        let Some(h) = read_line(r, MAX_HEADERS)? else {
-            return Ok(Err((431, "header too large")));
-        };
-        if h.is_empty() {
-            break;
-        }
-        size += h.len();
-        headers.push(h);
-        if size > MAX_HEADERS || headers.len() > MAX_HEADER_COUNT {
-            return Ok(Err((431, "headers too large")));
-        }
-    }
-    let Ok(line) = String::from_utf8(line) else {
-        return Ok(Err((400, "bad request line")));
-    };
-    let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Ok(Err((400, "bad request line")));
-    };
-    if !version.starts_with("HTTP/1.") || method.is_empty() {
-        return Ok(Err((400, "bad request line")));
-    }
-    let host = headers.iter().find_map(|h| {
-        let h = std::str::from_utf8(h).ok()?;
-        let (k, v) = h.split_once(':')?;
-        k.eq_ignore_ascii_case("host").then(|| v.trim().to_string())
-    });
-    Ok(Ok(Request {
-        method: method.to_string(),
-        target: target.to_string(),
-        host,
-    }))
-}
-
-/// True when `host` (a `Host` header) names this server: `localhost` or the bound address, with
-/// the bound port or none. A name that merely resolves here (DNS rebinding) is refused.
-fn host_ok(host: &str, bound: SocketAddr) -> bool {
-    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
-        match rest.split_once(']') {
-            Some((ip, "")) => (ip, None),
-            Some((ip, p)) => match p.strip_prefix(':') {
-                Some(p) => (ip, Some(p)),
-                None => return false,
-            },
-            None => return false,
-        }
-    } else {
-        match host.split_once(':') {
-            Some((n, p)) => (n, Some(p)),
-            None => (host, None),
-        }
-    };
-    if port.is_some_and(|p| p.parse::<u16>() != Ok(bound.port())) {
-        return false;
-    }
-    if name.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    match name.parse::<IpAddr>() {
-        Ok(ip) => ip == bound.ip() || bound.ip().is_unspecified(),
-        Err(_) => false,
-    }
-}
-
-/// One response; every connection carries one request and is then closed.
-struct Response {
-    code: u16,
-    ctype: &'static str,
-    body: Vec<u8>,
-    headers: Vec<(&'static str, String)>,
-}
-
-impl Response {
-    fn new(code: u16, ctype: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Response {
-            code,
-            ctype,
-            body: body.into(),
-            headers: Vec::new(),
-        }
-    }
-
-    fn text(code: u16, body: &str) -> Self {
-        Response::new(code, "text/plain; charset=utf-8", format!("{body}\n"))
-    }
-
-    fn send(self, stream: &mut TcpStream, head_only: bool) {
-        let reason = match self.code {
-            200 => "OK",
-            301 => "Moved Permanently",
-            400 => "Bad Request",
-            403 => "Forbidden",
-            404 => "Not Found",
-            405 => "Method Not Allowed",
-            414 => "URI Too Long",
-            431 => "Request Header Fields Too Large",
-            _ => "Internal Server Error",
-        };
-        let mut head = format!(
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
-            self.code,
-            self.ctype,
-            self.body.len()
-        );
-        for (k, v) in &self.headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        let _ = stream.write_all(head.as_bytes());
-        if !head_only {
-            let _ = stream.write_all(&self.body);
-        }
-        let _ = stream.flush();
-    }
 }
 
 fn connection(mut stream: TcpStream, shared: &Shared) {
@@ -529,6 +416,22 @@ fn connection(mut stream: TcpStream, shared: &Shared) {
     response.send(&mut stream, head_only);
 }
 
+/// Splits a request path (without its leading `/` and query) into decoded segments, each decoded
+/// on its own so that `%2F` is part of a name, never a separator; and whether it ended with `/`.
+/// `None` for malformed escapes and `.`/`..` segments.
+fn split_path(path: &str) -> Option<(Vec<String>, bool)> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let mut segments = Vec::new();
+    for raw in path.split('/').filter(|s| !s.is_empty()) {
+        let seg = percent_decode(raw)?;
+        if seg == "." || seg == ".." {
+            return None;
+        }
+        segments.push(seg);
+    }
+    Some((segments, path.is_empty() || path.ends_with('/')))
+}
+
 fn respond(req: &Request, shared: &Shared) -> Response {
     if req.method != "GET" && req.method != "HEAD" {
         let mut r = Response::text(405, "only GET and HEAD are served");
@@ -536,7 +439,7 @@ fn respond(req: &Request, shared: &Shared) -> Response {
         return r;
     }
     match &req.host {
-        Some(h) if host_ok(h, shared.addr) => {}
+        Some(h) if http::host_ok(h, shared.addr) => {}
         _ => {
             return Response::text(
                 403,
@@ -565,35 +468,20 @@ fn respond(req: &Request, shared: &Shared) -> Response {
         }
         _ => {}
     }
-    let (built, error, version) = {
-        let s = shared.status.lock().unwrap();
-        (s.built, s.error.clone(), s.version)
+    let Some((segments, slash)) = split_path(path) else {
+        return Response::text(400, "bad percent-encoding or segment in the path");
     };
-    if !built {
-        return Response::new(500, "text/html; charset=utf-8", error_page(&error, version));
-    }
-    // Each segment is decoded on its own, so `%2F` is part of a name, never a separator.
-    let mut segments = Vec::new();
-    for raw in path.split('/').filter(|s| !s.is_empty()) {
-        let Some(seg) = percent_decode(raw) else {
-            return Response::text(400, "bad percent-encoding in the path");
-        };
-        if seg == "." || seg == ".." {
-            return Response::text(400, "bad request target");
-        }
-        segments.push(seg);
-    }
-    // Dotfiles (the build's marker, editors' files) are not part of the site.
+    // Dotfiles (`.nojekyll`, editors' files) are not part of the site.
     let hidden = segments
         .iter()
         .any(|s| s.starts_with('.') || s.contains(['/', '\\', '\0']));
-    if hidden {
-        return not_found(shared, version);
-    }
-    let mut file = shared.out.clone();
-    file.extend(&segments);
-    if file.is_dir() {
-        if !path.is_empty() && !path.ends_with('/') {
+    let found = shared.preview.fetch(&segments, slash, hidden);
+    let Some((target, bytes)) = found else {
+        let error = shared.status.lock().unwrap().error.clone();
+        return Response::new(500, "text/html; charset=utf-8", error_page(&error));
+    };
+    match (target, bytes) {
+        (Target::Folder, _) => {
             // As GitHub Pages does: /smtp/451?x → /smtp/451/?x, built from the decoded segments
             // and encoded again, so it is always a path on this server.
             let mut to = String::new();
@@ -608,39 +496,58 @@ fn respond(req: &Request, shared: &Shared) -> Response {
             }
             let mut r = Response::text(301, "moved");
             r.headers.push(("Location", to));
-            return r;
+            r
         }
-        file.push("index.html");
-    }
-    match std::fs::read(&file) {
-        Ok(body) => {
-            let ctype = content_type(&file);
+        (Target::File(out), Some((body, token))) => {
+            let ctype = content_type(&out);
             if ctype.starts_with("text/html") {
-                Response::new(200, ctype, inject(body, version))
+                Response::new(200, ctype, inject(&body, &token))
             } else {
-                Response::new(200, ctype, body)
+                Response::new(200, ctype, body.to_vec())
             }
         }
-        Err(_) => not_found(shared, version),
+        // GitHub Pages answers every missing path with the one `404.html` at the site root.
+        (_, Some((body, token))) => {
+            Response::new(404, "text/html; charset=utf-8", inject(&body, &token))
+        }
+        (_, None) => Response::text(404, "not found"),
     }
 }
 
-/// GitHub Pages answers every missing path with the one `404.html` at the site root.
-fn not_found(shared: &Shared, version: u64) -> Response {
-    let body = std::fs::read(shared.out.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
-    Response::new(404, "text/html; charset=utf-8", inject(body, version))
-}
-
-/// `/__codesite/status?since=N`: answers at once when the status changed since `N`, otherwise
-/// waits for news up to [`LONG_POLL`], so a tab hears about a rebuild the moment it ends.
+/// `/__codesite/status?since=N&path=P&page=T`: what a tab at path `P`, showing bytes with token
+/// `T`, needs to know. Answers at once without `since` or when the status changed since `N` or
+/// the page's token is no longer `T`; otherwise waits for news up to [`LONG_POLL`], so a tab hears
+/// about a rebuild the moment its own page is rendered. The answer carries the page's token now:
+/// the tab reloads when it differs from its own.
 fn status(shared: &Shared, query: Option<&str>) -> Response {
-    let since = query
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
-        .and_then(|v| v.parse::<u64>().ok());
+    let param = |name: &str| {
+        query.and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        })
+    };
+    let since = param("since").and_then(|v| v.parse::<u64>().ok());
+    let page = param("page").unwrap_or("");
+    // The path arrives percent-encoded as a query value: `/zh/smtp/451/` → `%2Fzh%2Fsmtp%2F451%2F`.
+    let path = param("path").and_then(percent_decode);
+    let where_ = path.as_deref().and_then(split_path);
+    if let Some(p) = &path
+        && where_.is_some()
+    {
+        let mut open = shared.open.lock().unwrap();
+        if open.len() < 1000 || open.contains_key(p) {
+            open.insert(p.clone(), Instant::now());
+        }
+    }
+    let token = || {
+        where_
+            .as_ref()
+            .map(|(segments, slash)| shared.preview.token(segments, *slash))
+    };
     let mut s = shared.status.lock().unwrap();
     if let Some(since) = since {
         let deadline = Instant::now() + LONG_POLL;
-        while s.seq == since {
+        while s.seq == since && token().is_none_or(|t| t == page) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
@@ -648,140 +555,43 @@ fn status(shared: &Shared, query: Option<&str>) -> Response {
             s = shared.news.wait_timeout(s, left).unwrap().0;
         }
     }
-    let body = serde_json::json!({ "version": s.version, "seq": s.seq, "error": s.error });
+    let mut body = serde_json::json!({ "version": s.version, "seq": s.seq, "error": s.error });
+    if let Some(t) = token() {
+        body["page"] = t.into();
+    }
     Response::new(200, "application/json", body.to_string())
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "ico" => "image/x-icon",
-        "txt" => "text/plain; charset=utf-8",
-        "webmanifest" => "application/manifest+json",
-        _ => "application/octet-stream",
-    }
+/// The live-reload tag, carrying the token of the page's bytes: a tab reloads when its page's
+/// token changes, including a rebuild that finished while the page loaded.
+fn script_tag(page: &str) -> String {
+    format!("<script src=\"/__codesite/livereload.js\" data-page=\"{page}\" defer></script>")
 }
 
-/// Decodes `%XX` escapes; `None` for malformed escapes or non-UTF-8 results.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Percent-encodes one path segment: everything but unreserved characters and sub-delimiters,
-/// so `/`, `?`, `#`, `%`, spaces, controls and non-ASCII bytes are all escaped.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Keeps a query as sent, escaping only what could not appear in a header or a URL.
-fn encode_query(q: &str) -> String {
-    let mut out = String::with_capacity(q.len());
-    for b in q.bytes() {
-        if b.is_ascii_graphic() && b != b'#' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The live-reload tag, carrying the version the page was built at so a rebuild that finishes
-/// while the page loads still reloads it.
-fn script_tag(version: u64) -> String {
-    format!("<script src=\"/__codesite/livereload.js\" data-version=\"{version}\" defer></script>")
-}
-
-fn inject(mut html: Vec<u8>, version: u64) -> Vec<u8> {
-    let tag = script_tag(version);
-    let s = String::from_utf8_lossy(&html);
+/// Adds the live-reload tag, carrying the page's token, before `</body>`.
+fn inject(html: &[u8], token: &str) -> Vec<u8> {
+    let tag = script_tag(token);
+    let s = String::from_utf8_lossy(html);
     if let Some(i) = s.rfind("</body>") {
         let mut out = s[..i].to_string();
         out.push_str(&tag);
         out.push_str(&s[i..]);
         return out.into_bytes();
     }
-    html.extend_from_slice(tag.as_bytes());
-    html
+    let mut out = html.to_vec();
+    out.extend_from_slice(tag.as_bytes());
+    out
 }
 
-fn error_page(error: &str, version: u64) -> Vec<u8> {
+/// What every URL shows while no build has succeeded yet.
+fn error_page(error: &str) -> Vec<u8> {
     let esc = error
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site did not build</h1><pre>{esc}</pre>{}</body></html>",
-        script_tag(version)
+        script_tag("")
     )
     .into_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_guard() {
-        let bound: SocketAddr = "127.0.0.1:1111".parse().unwrap();
-        for ok in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST", "127.0.0.1"] {
-            assert!(host_ok(ok, bound), "{ok}");
-        }
-        for bad in [
-            "evil.example:1111",
-            "127.0.0.1:2222",
-            "127.0.0.2:1111",
-            "",
-            "localhost.evil.example",
-            "[::1]:1111",
-            "127.0.0.1:1111:1",
-        ] {
-            assert!(!host_ok(bad, bound), "{bad}");
-        }
-        let v6: SocketAddr = "[::1]:8000".parse().unwrap();
-        assert!(host_ok("[::1]:8000", v6) && !host_ok("[::1]x", v6));
-        let any: SocketAddr = "0.0.0.0:8000".parse().unwrap();
-        assert!(host_ok("192.168.1.5:8000", any) && !host_ok("evil.example:8000", any));
-    }
-
-    #[test]
-    fn location_is_encoded() {
-        assert_eq!(
-            percent_encode("a\r\nSet-Cookie: x"),
-            "a%0D%0ASet-Cookie:%20x"
-        );
-        assert_eq!(percent_encode("回复"), "%E5%9B%9E%E5%A4%8D");
-        assert_eq!(percent_encode("a/b"), "a%2Fb");
-        assert_eq!(encode_query("x=1 2\r"), "x=1%202%0D");
-    }
 }

@@ -1,10 +1,13 @@
-// Injected by `codesite serve` only. Long-polls the server: reloads after a rebuild that changed
-// the site and shows the build error as an overlay while the last good site stays on screen.
+// Injected by `codesite serve` only. Long-polls the server with this page's path and the token of
+// the bytes it was served: reloads as soon as a rebuild changed this page (and only then), and
+// shows the build error as an overlay while the last good site stays on screen.
 (function () {
   'use strict';
   var me = document.currentScript;
-  // The version the page was served at: a rebuild that ends while the page loads still reloads it.
-  var seen = me && me.dataset.version ? Number(me.dataset.version) : null;
+  // The token of the bytes this page was served with: a rebuild that ends while the page loads
+  // still reloads it.
+  var page = (me && me.dataset.page) || '';
+  var where = '?path=' + encodeURIComponent(location.pathname) + '&page=' + encodeURIComponent(page);
   var seq = '';
   function overlay(text) {
     var el = document.getElementById('codesite-overlay');
@@ -28,11 +31,10 @@
   }
   function poll() {
     // The server holds the request until something changes (or 10 s pass).
-    fetch('/__codesite/status' + (seq === '' ? '' : '?since=' + seq), { cache: 'no-store' })
+    fetch('/__codesite/status' + where + (seq === '' ? '' : '&since=' + seq), { cache: 'no-store' })
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        if (seen === null) seen = s.version;
-        else if (s.version !== seen) { location.reload(); return; }
+        if (s.page !== page) { location.reload(); return; }
         seq = s.seq;
         overlay(s.error);
         setTimeout(poll, 0);

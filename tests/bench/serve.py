@@ -5,15 +5,18 @@
     IDLE=10 EDITS=5 tests/bench/serve.py
 
 Builds the release binary (wherever cargo puts it, CARGO_TARGET_DIR included), copies the site's
-inputs to a temp folder and serves them as a writer would (the preview goes to /dev/shm, or to
-$TMPDIR when that is set). Then:
+inputs to a temp folder and serves them as a writer would (the preview is kept in memory; the
+script checks that serve writes nothing to the temp folders). Then:
 
 1. idle: for IDLE seconds nothing is touched; reports rebuilds, reloads (status version changes)
    and CPU time used (from /proc), as a percentage of one core;
-2. edits: EDITS times, changes the English title of 451 (each edit a new text), and times from just
-   before the write until `/__codesite/status` (long-polled, as the browser's script does) reports
-   the new version: that is when an open tab starts to reload. Reports min, median and max, and
-   checks each edit gave exactly one rebuild and one reload;
+2. edits: EDITS times, changes the English title of 451 (each edit a new text) while a tab is
+   open on /smtp/451/, and times from just before the write until `/__codesite/status`, long-polled
+   with the tab's path and page token exactly as the browser's script does, reports a new token
+   for that page: that is when the open tab starts to reload ("edit to reload"). Then fetches the
+   page, as the reloading tab does, and times until its bytes carry the edit ("edit to new page").
+   Reports min, median and max of both, and checks each edit gave exactly one rebuild, one site
+   version and one reload;
 3. stop: SIGTERM while a rebuild runs, time to exit, and that the temp folder is gone.
 
 Exits 1 if any check fails. Only the Python standard library is used.
@@ -90,19 +93,29 @@ def main():
             sys.exit("serve did not start:\n" + "\n".join(lines))
         builds = []
         threading.Thread(
-            target=lambda: [builds.append(l) for l in proc.stdout if l.startswith("wrote ")],
+            target=lambda: [builds.append(l) for l in proc.stdout if l.startswith("built ")],
             daemon=True,
         ).start()
         print(f"first build: {lines[0]}")
         mine = previews() - before_dirs
-        print(f"preview folder: {', '.join(sorted(mine))}")
+        print(f"folders serve made: {', '.join(sorted(mine)) or 'none (the preview is in memory)'}")
+        if mine:
+            failures.append("serve wrote a preview folder")
 
-        def status(since=None):
-            url = f"http://127.0.0.1:{port}/__codesite/status"
+        def status(since=None, page=None):
+            url = f"http://127.0.0.1:{port}/__codesite/status?path=%2Fsmtp%2F451%2F"
+            if page is not None:
+                url += f"&page={page}"
             if since is not None:
-                url += f"?since={since}"
+                url += f"&since={since}"
             with urllib.request.urlopen(url, timeout=30) as r:
                 return json.load(r)
+
+        def page():
+            """The tab's page: its body, and the token the live-reload script reads."""
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/smtp/451/", timeout=30) as r:
+                body = r.read().decode()
+            return body, re.search(r'data-page="([0-9a-f]*)"', body).group(1)
 
         # 1. Idle.
         before = status()
@@ -122,27 +135,39 @@ def main():
         path = os.path.join(site, "content/smtp/codes/451.yaml")
         text = open(path, encoding="utf-8").read()
         assert TITLE in text
-        times = []
+        times, shown = [], []
         for i in range(EDITS):
-            s = status()
+            _, token = page()
+            s = status(page=token)
+            v0 = s["version"]
             n_builds = len(builds)
-            new = text.replace(TITLE, f"{TITLE} {i + 1}", 1)
+            title = f"{TITLE} {i + 1}"
+            new = text.replace(TITLE, title, 1)
             t = time.monotonic()
             with open(path, "w", encoding="utf-8") as f:
                 f.write(new)
             while True:
-                got = status(s["seq"])
-                if got["version"] != s["version"] or got["error"]:
+                got = status(s["seq"], token)
+                if got["page"] != token or got["error"]:
                     break
+                s = got
             times.append(time.monotonic() - t)
-            if got["error"] or got["version"] != s["version"] + 1:
-                failures.append(f"edit {i + 1}: {got}")
-            time.sleep(0.4)  # let any second (wrong) rebuild show up before counting
-            if len(builds) != n_builds + 1 or status()["version"] != s["version"] + 1:
-                failures.append(f"edit {i + 1}: {len(builds) - n_builds} rebuilds")
-        ms = sorted(t * 1000 for t in times)
-        print(f"edit to reload over {EDITS} edits: median {statistics.median(ms):.0f} ms "
-              f"(min {ms[0]:.0f}, max {ms[-1]:.0f})")
+            body, token = page()
+            shown.append(time.monotonic() - t)
+            if got["error"] or title not in body:
+                failures.append(f"edit {i + 1}: {got}, edit shown: {title in body}")
+            time.sleep(0.6)  # let the rest of the site render, and any second (wrong) rebuild show up
+            after = status(page=token)
+            if len(builds) != n_builds + 1 or after["version"] != v0 + 1:
+                failures.append(f"edit {i + 1}: {len(builds) - n_builds} rebuilds, "
+                                f"version {v0} -> {after['version']}")
+            if after["page"] != token:
+                failures.append(f"edit {i + 1}: the page changed twice")
+        for name, values in [("edit to reload", times), ("edit to new page", shown)]:
+            ms = sorted(t * 1000 for t in values)
+            print(f"{name} over {EDITS} edits: median {statistics.median(ms):.0f} ms "
+                  f"(min {ms[0]:.0f}, max {ms[-1]:.0f})")
+        print(f"last rebuild: {builds[-1].strip() if builds else '-'}")
 
         # 3. Stop, while a rebuild runs (an edit, then the signal just after the quiet period).
         with open(path, "w", encoding="utf-8") as f:

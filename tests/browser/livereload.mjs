@@ -2,9 +2,9 @@
 //   node tests/browser/livereload.mjs <codesite binary> <site root>
 // Serves the site, opens a code page in headless Chromium and checks: idle for 4 s, the page is
 // not reloaded and a search term typed into the header survives; one edit gives exactly one
-// reload showing the edit; a broken file shows the error overlay without a reload; fixing it back
-// to the same bytes removes the overlay, still without a reload; no console error. Exits 1 on the
-// first failed check.
+// reload showing the edit, and a second tab on a page the edit did not touch is not reloaded; a
+// broken file shows the error overlay without a reload; fixing it back to the same bytes removes
+// the overlay, still without a reload; no console error. Exits 1 on the first failed check.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +36,10 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`http://127.0.0.1:${port}/smtp/451/`);
+  const other = await browser.newPage();
+  let otherLoads = 0;
+  other.on('load', () => otherLoads++);
+  await other.goto(`http://127.0.0.1:${port}/smtp/5.7.606-5.7.609/`);
   const search = page.locator('input[type=search]').first();
   await search.fill('550 mailbox');
   await page.waitForTimeout(4000);
@@ -49,6 +53,7 @@ try {
     null, { timeout: 20000 });
   await page.waitForTimeout(2000);
   if (loads !== 2) fail(`one edit gave ${loads - 1} reloads`);
+  if (otherLoads !== 1) fail(`a tab on a page the edit did not change reloaded ${otherLoads - 1} times`);
 
   const good = fs.readFileSync(file, 'utf8');
   fs.writeFileSync(file, good.replace('class: 4', 'class: ['));
@@ -60,7 +65,7 @@ try {
   await page.waitForTimeout(1000);
   if (loads !== 2) fail(`the error and its fix gave ${loads - 2} reloads`);
   if (errors.length) fail('console errors: ' + errors.join('; '));
-  console.log('ok: idle without reload, one edit one reload, overlay shown and cleared');
+  console.log('ok: idle without reload, one edit one reload (and none elsewhere), overlay shown and cleared');
 } catch (e) {
   if (!process.exitCode) { console.error(e); process.exitCode = 1; }
 } finally {
