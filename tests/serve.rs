@@ -484,6 +484,12 @@ fn only_tabs_whose_page_changed_reload() {
     }
 }
 
+/// The page token the live-reload tag of a served page carries.
+fn page_token(body: &str) -> String {
+    let at = body.find("data-page=\"").expect("live-reload tag") + 11;
+    body[at..at + 16].to_string()
+}
+
 /// A tab's long poll, as the live-reload script makes it, from status `seq`: returns the token the
 /// tab had and the answer that ended the poll (a new status or a new token for its page).
 fn poll_from(
@@ -493,8 +499,7 @@ fn poll_from(
 ) -> std::thread::JoinHandle<(String, serde_json::Value)> {
     let (code, _, body) = get(port, path);
     assert_eq!(code, 200, "{path}");
-    let at = body.find("data-page=\"").expect("live-reload tag") + 11;
-    let page = body[at..at + 16].to_string();
+    let page = page_token(&body);
     let enc = path.replace('/', "%2F");
     std::thread::spawn(move || {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -555,8 +560,25 @@ fn url_rules_match_github_pages() {
     assert!(!body.contains("找不到页面"), "{body}");
     assert_eq!(body, root_404);
     // Dotfiles are not served.
-    for path in ["/.codesite-output", "/%2Ecodesite-output", "/smtp/.hidden"] {
+    for path in [
+        "/.nojekyll",
+        "/.codesite-output",
+        "/%2Ecodesite-output",
+        "/smtp/.hidden",
+    ] {
         assert_eq!(get(port, path).0, 404, "{path}");
+    }
+    // A tab on a missing or hidden path shows the 404 page, and its live-reload poll agrees on
+    // that page's token (a token of the hidden file itself would reload the tab forever).
+    for path in ["/.nojekyll", "/no/such/page", "/smtp/451/"] {
+        let (_, _, body) = get(port, path);
+        let page = page_token(&body);
+        let enc = path.replace('/', "%2F");
+        let (_, _, status) = get(port, &format!("/__codesite/status?path={enc}&page={page}"));
+        assert!(
+            status.contains(&format!("\"page\":\"{page}\"")),
+            "{path}: {status}"
+        );
     }
     assert_ne!(get(port, "/../../etc/passwd").0, 200);
     assert_ne!(get(port, "/%2E%2E/%2E%2E/etc/passwd").0, 200);

@@ -243,8 +243,11 @@ fn open_pages(shared: &Shared, generation: &Generation) -> HashSet<String> {
     open.retain(|_, at| at.elapsed() < OPEN_FOR);
     open.keys()
         .filter_map(|path| {
-            let (segments, slash) = split_path(path)?;
-            match generation.resolve(&segments, slash) {
+            let at = locate(path)?;
+            if at.hidden {
+                return Some("404.html".to_string());
+            }
+            match generation.resolve(&at.segments, at.slash) {
                 Target::File(out) => Some(out),
                 Target::Missing => Some("404.html".to_string()),
                 Target::Folder => None,
@@ -416,10 +419,17 @@ fn connection(mut stream: TcpStream, shared: &Shared) {
     response.send(&mut stream, head_only);
 }
 
-/// Splits a request path (without its leading `/` and query) into decoded segments, each decoded
-/// on its own so that `%2F` is part of a name, never a separator; and whether it ended with `/`.
-/// `None` for malformed escapes and `.`/`..` segments.
-fn split_path(path: &str) -> Option<(Vec<String>, bool)> {
+/// A request path (without its query) as the preview looks it up: decoded segments, each decoded
+/// on its own so that `%2F` is part of a name, never a separator; whether it ended with `/`; and
+/// whether it is hidden (a dotfile such as `.nojekyll`, or a name no file can have), which is
+/// answered with the 404 page. `None` for malformed escapes and `.`/`..` segments.
+struct Located {
+    segments: Vec<String>,
+    slash: bool,
+    hidden: bool,
+}
+
+fn locate(path: &str) -> Option<Located> {
     let path = path.strip_prefix('/').unwrap_or(path);
     let mut segments = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
@@ -429,7 +439,14 @@ fn split_path(path: &str) -> Option<(Vec<String>, bool)> {
         }
         segments.push(seg);
     }
-    Some((segments, path.is_empty() || path.ends_with('/')))
+    let hidden = segments
+        .iter()
+        .any(|s| s.starts_with('.') || s.contains(['/', '\\', '\0']));
+    Some(Located {
+        segments,
+        slash: path.is_empty() || path.ends_with('/'),
+        hidden,
+    })
 }
 
 fn respond(req: &Request, shared: &Shared) -> Response {
@@ -468,14 +485,10 @@ fn respond(req: &Request, shared: &Shared) -> Response {
         }
         _ => {}
     }
-    let Some((segments, slash)) = split_path(path) else {
+    let Some(at) = locate(path) else {
         return Response::text(400, "bad percent-encoding or segment in the path");
     };
-    // Dotfiles (`.nojekyll`, editors' files) are not part of the site.
-    let hidden = segments
-        .iter()
-        .any(|s| s.starts_with('.') || s.contains(['/', '\\', '\0']));
-    let found = shared.preview.fetch(&segments, slash, hidden);
+    let found = shared.preview.fetch(&at.segments, at.slash, at.hidden);
     let Some((target, bytes)) = found else {
         let error = shared.status.lock().unwrap().error.clone();
         return Response::new(500, "text/html; charset=utf-8", error_page(&error));
@@ -485,7 +498,7 @@ fn respond(req: &Request, shared: &Shared) -> Response {
             // As GitHub Pages does: /smtp/451?x → /smtp/451/?x, built from the decoded segments
             // and encoded again, so it is always a path on this server.
             let mut to = String::new();
-            for s in &segments {
+            for s in &at.segments {
                 to.push('/');
                 to.push_str(&percent_encode(s));
             }
@@ -530,9 +543,9 @@ fn status(shared: &Shared, query: Option<&str>) -> Response {
     let page = param("page").unwrap_or("");
     // The path arrives percent-encoded as a query value: `/zh/smtp/451/` → `%2Fzh%2Fsmtp%2F451%2F`.
     let path = param("path").and_then(percent_decode);
-    let where_ = path.as_deref().and_then(split_path);
+    let at = path.as_deref().and_then(locate);
     if let Some(p) = &path
-        && where_.is_some()
+        && at.is_some()
     {
         let mut open = shared.open.lock().unwrap();
         if open.len() < 1000 || open.contains_key(p) {
@@ -540,9 +553,8 @@ fn status(shared: &Shared, query: Option<&str>) -> Response {
         }
     }
     let token = || {
-        where_
-            .as_ref()
-            .map(|(segments, slash)| shared.preview.token(segments, *slash))
+        at.as_ref()
+            .map(|a| shared.preview.token(&a.segments, a.slash, a.hidden))
     };
     let mut s = shared.status.lock().unwrap();
     if let Some(since) = since {

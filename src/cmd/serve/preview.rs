@@ -262,14 +262,20 @@ impl Preview {
 
     /// A short token for the bytes a tab at this path would get now, without waiting: from the
     /// generation being shown when that page is rendered there, otherwise from the last complete
-    /// one. A tab reloads when its page's token changes. Empty when nothing is built.
-    pub fn token(&self, segments: &[String], slash: bool) -> String {
+    /// one. A tab reloads when its page's token changes. Empty when nothing is built. `hidden` as
+    /// for [`Preview::fetch`]: such a tab shows the 404 page.
+    pub fn token(&self, segments: &[String], slash: bool, hidden: bool) -> String {
         let (serving, good) = {
             let shown = self.inner.lock().unwrap();
             (shown.serving.clone(), shown.good.clone())
         };
         for generation in [serving, good].into_iter().flatten() {
-            let out = match generation.resolve(segments, slash) {
+            let target = if hidden {
+                Target::Missing
+            } else {
+                generation.resolve(segments, slash)
+            };
+            let out = match target {
                 Target::File(out) => out,
                 Target::Folder => return "folder".to_string(),
                 Target::Missing => "404.html".to_string(),
@@ -359,8 +365,12 @@ mod tests {
         let (b, t) = b.unwrap();
         assert_eq!((&*b, t.as_str()), (&b"new"[..], token(1, b"new").as_str()));
         // The token follows the newest rendered bytes; a page not yet rendered keeps the old one.
-        assert_eq!(preview.token(&segs("a.html"), false), token(1, b"new"));
-        assert_eq!(preview.token(&segs("gone/"), true), token(1, b"nf"));
+        assert_eq!(
+            preview.token(&segs("a.html"), false, false),
+            token(1, b"new")
+        );
+        assert_eq!(preview.token(&segs("gone/"), true, false), token(1, b"nf"));
+        assert_eq!(preview.token(&segs("a.html"), false, true), token(1, b"nf"));
     }
 
     /// Pages are not served, and have no token, before the static files are in: a tab must not
