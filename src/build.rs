@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Missing translations are errors.
     pub strict: bool,
+    /// Print nothing but errors (no "waiting for another build" notice).
+    pub quiet: bool,
     /// Shared with the caller: where the build is (for a progress line) and a stop request.
     pub progress: Arc<Progress>,
 }
@@ -275,7 +277,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Vec<Diagnostic>> {
     // `check` (no output) renders every page too and drops the bytes, so it reports every error
     // a build would, short of the output folder's own.
     let staging = match &opts.output {
-        Some(output) => Some(Staging::new(&opts.root, output).map_err(|e| {
+        Some(output) => Some(Staging::new(&opts.root, output, !opts.quiet).map_err(|e| {
             vec![Diagnostic::error(
                 output.display().to_string(),
                 e.to_string(),

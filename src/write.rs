@@ -274,8 +274,9 @@ fn ensure_dir_at(dir: RawFd, name: &OsStr) -> io::Result<OwnedFd> {
     open_dir_at(dir, name)
 }
 
-/// Takes the build lock of an output, waiting (with a message) while another build holds it.
-fn lock(state: &OwnedFd, output: &Path) -> io::Result<File> {
+/// Takes the build lock of an output, waiting while another build holds it (saying so when
+/// `announce`: a build that seems to hang should tell why, unless asked to be quiet).
+fn lock(state: &OwnedFd, output: &Path, announce: bool) -> io::Result<File> {
     let fd = open_at(
         state.as_raw_fd(),
         OsStr::new("lock"),
@@ -288,10 +289,12 @@ fn lock(state: &OwnedFd, output: &Path) -> io::Result<File> {
         if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
             return Err(e);
         }
-        crate::diag::eprint_line(&format!(
-            "waiting for another build into {} to finish…",
-            output.display()
-        ));
+        if announce {
+            crate::diag::eprint_line(&format!(
+                "waiting for another build into {} to finish…",
+                output.display()
+            ));
+        }
         // SAFETY: as above; blocks until the other build releases the lock (or dies).
         cvt(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) })?;
     }
@@ -312,9 +315,9 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Takes the output's build lock and prepares the staging folder (same filesystem as the
-    /// output, so the swap is a rename).
-    pub fn new(root: &Path, output: &Path) -> Result<Self, WriteError> {
+    /// Takes the output's build lock (saying that it waits for another build when `announce`) and
+    /// prepares the staging folder (same filesystem as the output, so the swap is a rename).
+    pub fn new(root: &Path, output: &Path, announce: bool) -> Result<Self, WriteError> {
         check_output(root, output)?;
         let output = absolute(output);
         let parent = output
@@ -346,7 +349,7 @@ impl Staging {
             }
             Err(e) => return Err(io_err(&state)(e)),
         };
-        let lock = lock(&state_fd, &output).map_err(io_err(&state))?;
+        let lock = lock(&state_fd, &output, announce).map_err(io_err(&state))?;
         // Checked again now that we hold the lock: another build may have swapped meanwhile.
         check_output(root, &output)?;
         write_owner(&state_fd).map_err(io_err(&state))?;

@@ -202,39 +202,48 @@ fn two_concurrent_builds_take_turns_and_a_third_gives_the_reference_tree() {
     assert_eq!(tree(&public(&site)), ref_a);
 }
 
+/// A second build into the same output waits for the first, and says so, except under `--quiet`.
 #[test]
 fn a_second_build_waits_for_the_lock_with_a_message() {
     use std::os::fd::AsRawFd;
     let site = Site::fixture("mini");
     build(&site);
-    let lock = fs::File::open(site.root().join(".public.codesite/lock")).unwrap();
-    // SAFETY: flock on a valid fd.
-    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
-    let child = Command::new(env!("CARGO_BIN_EXE_codesite"))
-        .args(["build", "--root"])
-        .arg(site.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let page = public(&site).join("smtp/451/index.html");
-    fs::write(&page, "edited while locked").unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(
-        fs::read_to_string(&page).unwrap(),
-        "edited while locked",
-        "the second build did not wait"
-    );
-    drop(lock);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with("waiting for another build into ") && stderr.contains("public"),
-        "{stderr}"
-    );
-    assert_eq!(tree(&public(&site)), reference(&site, &[]));
+    for quiet in [false, true] {
+        let lock = fs::File::open(site.root().join(".public.codesite/lock")).unwrap();
+        // SAFETY: flock on a valid fd.
+        assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
+        let child = Command::new(env!("CARGO_BIN_EXE_codesite"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .args(quiet.then_some("--quiet"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let page = public(&site).join("smtp/451/index.html");
+        fs::write(&page, "edited while locked").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(
+            fs::read_to_string(&page).unwrap(),
+            "edited while locked",
+            "the second build did not wait"
+        );
+        drop(lock);
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if quiet {
+            assert_eq!(stderr, "", "--quiet printed more than errors");
+            assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+        } else {
+            assert!(
+                stderr.starts_with("waiting for another build into ") && stderr.contains("public"),
+                "{stderr}"
+            );
+        }
+        assert_eq!(tree(&public(&site)), reference(&site, &[]));
+    }
 }
 
 #[test]

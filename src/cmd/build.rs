@@ -42,6 +42,7 @@ pub fn run(args: Args) -> i32 {
         root,
         base_url: args.base_url,
         strict: args.strict,
+        quiet: args.quiet,
         ..Default::default()
     };
     match super::with_progress(&opts.progress, !args.quiet, || build::build(&opts)) {
