@@ -254,6 +254,52 @@ fn serves_rebuilds_reports_errors_and_recovers() {
     assert_eq!(srv.signal("INT").0, 0);
 }
 
+/// A template that fails only while rendering (pair pages use an undefined variable): the new
+/// build is dropped part-way, every request gets the last good site (none waits for ever on the
+/// dropped build), the error reaches the tabs, and fixing the template recovers.
+#[test]
+fn a_render_error_falls_back_to_the_last_good_site() {
+    let site = Site::fixture("mini");
+    let srv = start(&site, &[]);
+    let port = srv.port;
+    let (_, _, pair_before) = get(port, "/smtp/235-vs-451/");
+    let (_, _, code_before) = get(port, "/smtp/451/");
+    // The template first: every build that sees the content edit also sees the broken template.
+    site.edit(
+        "templates/pair.html",
+        "<h1>{{ title_html | safe }}</h1>",
+        "<h1>{{ title_html | safe }}{{ no_such_variable }}</h1>",
+    );
+    site.edit(
+        "content/smtp/codes/451.yaml",
+        "Local error in processing",
+        "Local error while processing",
+    );
+    let status = wait_for(port, "/__codesite/status", "the render error", |b| {
+        b.contains("pair.html")
+    });
+    assert!(status.contains("no_such_variable"), "{status}");
+    // The two edits may have given two (failing) rebuilds: let the second end.
+    std::thread::sleep(Duration::from_millis(1500));
+    // The last good site, whole: the code page without the edit, the pair page as it was.
+    let started = Instant::now();
+    let (code, _, body) = get(port, "/smtp/235-vs-451/");
+    assert_eq!((code, body), (200, pair_before));
+    let (code, _, body) = get(port, "/smtp/451/");
+    assert_eq!((code, body), (200, code_before));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "a request waited on the dropped build"
+    );
+
+    site.edit("templates/pair.html", "{{ no_such_variable }}", "");
+    wait_for(port, "/__codesite/status", "the error to clear", |b| {
+        b.contains("\"error\":\"\"")
+    });
+    let (_, _, body) = get(port, "/smtp/235-vs-451/");
+    assert!(body.contains("Local error while processing"), "{body}");
+}
+
 /// Idle means idle: no rebuild, no reload, almost no CPU, even while pages are being read
 /// (each build reads every input; a watcher that took reads for edits rebuilt forever).
 #[test]

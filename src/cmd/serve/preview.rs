@@ -207,17 +207,21 @@ impl Preview {
     /// Ends `generation`: when `ok` it becomes the last good one; otherwise the last good one is
     /// shown again (if another generation began since, that one stays shown).
     pub fn end(&self, generation: &Arc<Generation>, ok: bool) {
-        generation.finish(ok);
-        let mut shown = self.inner.lock().unwrap();
-        if ok {
-            shown.good = Some(generation.clone());
-        } else if shown
-            .serving
-            .as_ref()
-            .is_some_and(|s| Arc::ptr_eq(s, generation))
+        // Switch first, then wake the waiters: a request that finds the generation dropped must
+        // find another one shown, or `fetch` would retry the dropped one.
         {
-            shown.serving = shown.good.clone();
+            let mut shown = self.inner.lock().unwrap();
+            if ok {
+                shown.good = Some(generation.clone());
+            } else if shown
+                .serving
+                .as_ref()
+                .is_some_and(|s| Arc::ptr_eq(s, generation))
+            {
+                shown.serving = shown.good.clone();
+            }
         }
+        generation.finish(ok);
     }
 
     /// The generation requests are answered from, if any build has begun.
@@ -239,7 +243,7 @@ impl Preview {
         hidden: bool,
     ) -> Option<(Target, Option<Served>)> {
         // A generation dropped while we waited sends us to the one shown instead; the loop ends
-        // because a dropped generation is never shown again.
+        // because a dropped generation is no longer shown by the time it says so (see `end`).
         loop {
             let generation = self.serving()?;
             let target = if hidden {
