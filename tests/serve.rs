@@ -254,6 +254,39 @@ fn serves_rebuilds_reports_errors_and_recovers() {
     assert_eq!(srv.signal("INT").0, 0);
 }
 
+/// Edits that land while a rebuild runs are not lost: saves 10–120 ms apart (some inside the
+/// quiet period, some during the rebuild) end with the last save shown, in at most one rebuild per
+/// save and no error.
+#[test]
+fn edits_during_a_rebuild_are_not_lost() {
+    let site = Site::fixture("mini");
+    let srv = start(&site, &[]);
+    let mut text = "Local error in processing".to_string();
+    for (i, gap) in [10u64, 120, 60, 120].into_iter().enumerate() {
+        let next = format!("Local error number {i}");
+        site.edit("content/smtp/codes/451.yaml", &text, &next);
+        text = next;
+        std::thread::sleep(Duration::from_millis(gap));
+    }
+    wait_for(srv.port, "/smtp/451/", "the last edit", |b| {
+        b.contains(&text)
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    let (_, _, body) = get(srv.port, "/smtp/451/");
+    assert!(
+        body.contains(&text),
+        "a later rebuild went back to an older save"
+    );
+    let built = srv.builds();
+    assert!(
+        (1..=4).contains(&built.len()),
+        "{} rebuilds for 4 saves: {built:?}",
+        built.len()
+    );
+    let (_, _, status) = get(srv.port, "/__codesite/status");
+    assert!(status.contains("\"error\":\"\""), "{status}");
+}
+
 /// A template that fails only while rendering (pair pages use an undefined variable): the new
 /// build is dropped part-way, every request gets the last good site (none waits for ever on the
 /// dropped build), the error reaches the tabs, and fixing the template recovers.
