@@ -62,8 +62,7 @@ impl Progress {
         self.cancel.load(Ordering::SeqCst)
     }
 
-    /// Enters a stage (shown on the progress line).
-    pub fn set_stage(&self, stage: &'static str) {
+    fn set_stage(&self, stage: &'static str) {
         *self.stage.lock().unwrap() = stage;
     }
 
@@ -81,7 +80,7 @@ impl Progress {
 }
 
 /// The error a cancelled build returns.
-pub fn cancelled() -> Vec<Diagnostic> {
+fn cancelled() -> Vec<Diagnostic> {
     vec![Diagnostic::error("build", "cancelled")]
 }
 

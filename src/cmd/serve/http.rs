@@ -11,8 +11,11 @@ const MAX_HEADER_COUNT: usize = 100;
 
 /// A parsed request head.
 pub(super) struct Request {
+    /// `GET`, `HEAD`, …
     pub method: String,
+    /// The request target as sent: path and query, still percent-encoded.
     pub target: String,
+    /// The `Host` header, if any.
     pub host: Option<String>,
 }
 
@@ -112,13 +115,18 @@ pub(super) fn host_ok(host: &str, bound: SocketAddr) -> bool {
 
 /// One response; every connection carries one request and is then closed.
 pub(super) struct Response {
+    /// Status code.
     pub code: u16,
+    /// `Content-Type`.
     pub ctype: &'static str,
+    /// The body (not sent for HEAD).
     pub body: Vec<u8>,
+    /// Headers besides the ones every response carries.
     pub headers: Vec<(&'static str, String)>,
 }
 
 impl Response {
+    /// A response with this status, type and body.
     pub(super) fn new(code: u16, ctype: &'static str, body: impl Into<Vec<u8>>) -> Self {
         Response {
             code,
@@ -128,10 +136,12 @@ impl Response {
         }
     }
 
+    /// A one-line plain-text response.
     pub(super) fn text(code: u16, body: &str) -> Self {
         Response::new(code, "text/plain; charset=utf-8", format!("{body}\n"))
     }
 
+    /// Writes the response and closes the exchange (errors are ignored: the client went away).
     pub(super) fn send(self, stream: &mut TcpStream, head_only: bool) {
         let reason = match self.code {
             200 => "OK",
