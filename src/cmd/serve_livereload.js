@@ -34,7 +34,8 @@
     fetch('/__codesite/status' + where + (seq === '' ? '' : '&since=' + seq), { cache: 'no-store' })
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        if (s.page !== page) { location.reload(); return; }
+        // No token (a path the server cannot look up) never means reload: that would loop.
+        if (typeof s.page === 'string' && s.page !== page) { location.reload(); return; }
         seq = s.seq;
         overlay(s.error);
         setTimeout(poll, 0);
