@@ -244,14 +244,8 @@ fn open_pages(shared: &Shared, generation: &Generation) -> HashSet<String> {
     open.keys()
         .filter_map(|path| {
             let at = locate(path)?;
-            if at.hidden {
-                return Some("404.html".to_string());
-            }
-            match generation.resolve(&at.segments, at.slash) {
-                Target::File(out) => Some(out),
-                Target::Missing => Some("404.html".to_string()),
-                Target::Folder => None,
-            }
+            let target = generation.resolve(&at.segments, at.slash, at.hidden);
+            target.out().map(str::to_string)
         })
         .collect()
 }

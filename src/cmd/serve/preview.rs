@@ -41,6 +41,18 @@ pub enum Target {
     Missing,
 }
 
+impl Target {
+    /// The output file that answers: the file itself, or the root `404.html` for a missing
+    /// path; none for a folder (it is answered with a redirect).
+    pub fn out(&self) -> Option<&str> {
+        match self {
+            Target::File(out) => Some(out),
+            Target::Missing => Some("404.html"),
+            Target::Folder => None,
+        }
+    }
+}
+
 /// One build of the site in memory.
 pub struct Generation {
     /// Every output path the plan lists, fixed before the first page renders.
@@ -58,7 +70,7 @@ struct Inner {
     state: State,
 }
 
-/// A served file: its bytes and its token (see [`Generation::token`]).
+/// A served file: its bytes and its token (see [`token`]).
 pub type Served = (Arc<[u8]>, String);
 
 impl Generation {
@@ -126,9 +138,13 @@ impl Generation {
     }
 
     /// What the decoded path segments name: a file, a folder without its index page's slash, or
-    /// nothing. `slash` tells whether the URL path ended with `/`. As on GitHub Pages, a folder
-    /// is served through its `index.html`, and a folder without one is missing.
-    pub fn resolve(&self, segments: &[String], slash: bool) -> Target {
+    /// nothing. `slash` tells whether the URL path ended with `/`; a `hidden` path (a dotfile,
+    /// never served) is missing. As on GitHub Pages, a folder is served through its `index.html`,
+    /// and a folder without one is missing.
+    pub fn resolve(&self, segments: &[String], slash: bool, hidden: bool) -> Target {
+        if hidden {
+            return Target::Missing;
+        }
         let joined = segments.join("/");
         if self.dirs.contains(&joined) {
             if !slash && !joined.is_empty() {
@@ -246,15 +262,9 @@ impl Preview {
         // because a dropped generation is no longer shown by the time it says so (see `end`).
         loop {
             let generation = self.serving()?;
-            let target = if hidden {
-                Target::Missing
-            } else {
-                generation.resolve(segments, slash)
-            };
-            let out = match &target {
-                Target::File(out) => out.as_str(),
-                Target::Folder => return Some((target, None)),
-                Target::Missing => "404.html",
+            let target = generation.resolve(segments, slash, hidden);
+            let Some(out) = target.out() else {
+                return Some((target, None));
             };
             match generation.wait(out) {
                 Some(bytes) => return Some((target, Some(bytes))),
@@ -274,17 +284,11 @@ impl Preview {
             (shown.serving.clone(), shown.good.clone())
         };
         for generation in [serving, good].into_iter().flatten() {
-            let target = if hidden {
-                Target::Missing
-            } else {
-                generation.resolve(segments, slash)
+            let target = generation.resolve(segments, slash, hidden);
+            let Some(out) = target.out() else {
+                return "folder".to_string();
             };
-            let out = match target {
-                Target::File(out) => out,
-                Target::Folder => return "folder".to_string(),
-                Target::Missing => "404.html".to_string(),
-            };
-            if let Some((_, token)) = generation.now(&out) {
+            if let Some((_, token)) = generation.now(out) {
                 return token;
             }
         }
@@ -330,7 +334,7 @@ mod tests {
             "smtp/style.css",
             "zh/smtp/451/index.html",
         ]);
-        let r = |p: &str| g.resolve(&segs(p), p.ends_with('/'));
+        let r = |p: &str| g.resolve(&segs(p), p.ends_with('/'), false);
         assert_eq!(r("/"), Target::File("index.html".into()));
         assert_eq!(r("/smtp/451/"), Target::File("smtp/451/index.html".into()));
         assert_eq!(r("/smtp/451"), Target::Folder);
@@ -344,6 +348,12 @@ mod tests {
         assert_eq!(r("/smtp/"), Target::Missing);
         assert_eq!(r("/zh/"), Target::Missing);
         assert_eq!(r("/nope/"), Target::Missing);
+        assert_eq!(
+            g.resolve(&segs("/smtp/style.css"), false, true),
+            Target::Missing
+        );
+        assert_eq!(Target::Missing.out(), Some("404.html"));
+        assert_eq!(Target::Folder.out(), None);
     }
 
     /// A request for a page still rendering waits for it and gets the new bytes, never the old.
